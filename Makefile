@@ -1,0 +1,34 @@
+# fagui — two commands on a fresh machine: `make run` (set up, ingest the real data, serve)
+# and `make test`. Both create .venv and install torch==2.13.0 first: a plain `torch` from
+# PyPI would pull gigabytes of CUDA packages; the pinned CPU build lies on this machine's disk.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.fagui-installed
+
+.PHONY: setup run ingest test test-all clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+ingest: setup
+	$(BIN)/fagui ingest all
+
+# Until the index, search and UI land (issues 3-6) the main job is ingesting the real data.
+run: ingest
+	$(BIN)/fagui corpus stats
+
+test: setup
+	$(BIN)/python -m pytest -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+test-all: setup
+	$(BIN)/python -m pytest -q -m ''
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""assistant: grounded answers with verified citations (issue 5)."""

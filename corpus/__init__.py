@@ -1,0 +1,1 @@
+"""corpus: what a document is, how raw sources become one, and the document store."""

@@ -1,0 +1,45 @@
+"""One settings object for the whole app (paths now; index and model settings join later).
+
+Environment: FAGUI_DATA_DIR (the shared data), FAGUI_HOME (where fagui keeps its state),
+FAGUI_STORE (the document store file), FAGUI_INDEX_DIR (indexes).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path | None:
+    """FAGUI_DATA_DIR, else the first `shared/data` found beside the working dir or the repo."""
+    env = os.environ.get("FAGUI_DATA_DIR")
+    if env:
+        return Path(env)
+    for candidate in (Path.cwd() / "../shared/data", PROJECT_ROOT / "../shared/data",
+                      Path("/work/shared/data")):
+        if candidate.is_dir():
+            return candidate.resolve()
+    return None
+
+
+@dataclass
+class Settings:
+    """Where fagui finds data and keeps its store and indexes."""
+
+    data_dir: Path | None
+    home: Path
+    store_path: Path
+    index_dir: Path
+
+    @classmethod
+    def from_env(cls, data_dir: Path | None = None, home: Path | None = None,
+                 store_path: Path | None = None, index_dir: Path | None = None) -> "Settings":
+        home = home or Path(os.environ.get("FAGUI_HOME", PROJECT_ROOT / "var"))
+        return cls(
+            data_dir=data_dir or default_data_dir(),
+            home=home,
+            store_path=store_path or Path(os.environ.get("FAGUI_STORE", home / "store.sqlite3")),
+            index_dir=index_dir or Path(os.environ.get("FAGUI_INDEX_DIR", home / "index")),
+        )

@@ -1,0 +1,1 @@
+"""indexer: jieba analysis, whoosh keyword index, embeddings and the faiss vector index (issue 3)."""

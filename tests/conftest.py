@@ -1,0 +1,48 @@
+"""Shared fixtures: the real data (skipped when absent) and small real subsets of it."""
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from corpus.config import default_data_dir
+
+LAW_SUBSET = (
+    "db.sqlite3",
+    "社会法/劳动合同法(2012-12-28).md",
+    "刑法/刑法.md",
+    "民法典/总则.md",
+    "民法典/合同编.md",
+    "民法商法/公司法(2018-10-26).md",
+    "民法商法/公司法(2023-12-29).md",
+    "宪法/宪法修正案（2018年）.md",
+    "DLC/上海地方法规/db.sqlite3",
+    "DLC/上海地方法规/地方性法规/上海/上海市人民代表大会常务委员会规范性文件备案审查条例(2021-05-21).md",
+    "其他/人体损伤程度鉴定标准(2014-01-01).md",
+)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    path = default_data_dir()
+    if path is None or not (path / "laws").is_dir():
+        pytest.skip("the shared data folder is not here (set FAGUI_DATA_DIR)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def law_subset(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A LawRefBook folder holding a few real laws and the real metadata dbs."""
+    out = tmp_path_factory.mktemp("lawrefbook")
+    wanted = set(LAW_SUBSET)
+    with tarfile.open(data_dir / "laws/lawrefbook_markdown.tar.gz") as tar:
+        for member in tar:
+            name = member.name.removeprefix("./")
+            if name in wanted:
+                target = out / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(tar.extractfile(member).read())
+    missing = wanted - {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert not missing, f"subset files not in the archive: {missing}"
+    return out

@@ -1,0 +1,134 @@
+"""The `fagui` command line (命令行): the only place that wires the packages together."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.table import Table
+
+from corpus.config import Settings
+from corpus.errors import IngestError
+from corpus.ingest import ingest as run_ingest
+from corpus.sources import resolve_source
+from corpus.stats import corpus_stats
+from corpus.store import SQLiteDocumentStore, StoreError
+
+app = typer.Typer(help="fagui 法规 — 中国法律法规、政策文件与政务留言检索（命令行）。",
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+corpus_app = typer.Typer(help="文档库：统计与查看 (corpus store: stats and documents).",
+                         no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+err = Console(stderr=True)
+
+StoreOption = Annotated[Optional[Path], typer.Option(
+    "--store", envvar="FAGUI_STORE", help="文档库文件 (document store), default $FAGUI_HOME/store.sqlite3")]
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON (print JSON)")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]错误 error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def _open_store(store: Path | None, readonly: bool = False) -> SQLiteDocumentStore:
+    settings = Settings.from_env(store_path=store)
+    try:
+        return SQLiteDocumentStore(settings.store_path, readonly=readonly)
+    except StoreError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+@app.command("ingest")
+def ingest_cmd(
+    sources: Annotated[list[str], typer.Argument(help=(
+        "要导入的来源 (sources): all | laws | notices | messages（共享数据）, a LawRefBook "
+        ".tar.gz, notices/messages .jsonl(.gz), or .txt/.md/.html/.docx/.pdf files and folders"))],
+    store: StoreOption = None,
+    data_dir: Annotated[Optional[Path], typer.Option(
+        "--data-dir", envvar="FAGUI_DATA_DIR", help="共享数据目录 (shared data folder)")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """导入来源到文档库 (ingest sources into the store, all in one transaction)."""
+    settings = Settings.from_env(data_dir=data_dir, store_path=store)
+    try:
+        resolved = [s for arg in sources for s in resolve_source(arg, settings.data_dir)]
+    except IngestError as exc:
+        _fail(str(exc))
+    db = _open_store(settings.store_path)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        tasks = {s.key: progress.add_task(f"{s.kind}: {s.path.name}", total=None) for s in resolved}
+
+        def advance(source, doc) -> None:
+            total = getattr(source.reader, "total", None)
+            progress.update(tasks[source.key], advance=1, total=total)
+
+        try:
+            report = run_ingest(db, resolved, advance)
+        except IngestError as exc:
+            progress.stop()
+            _fail(f"{exc}\n文档库未改变 (the store is unchanged).")
+    summary = {"store": str(db.path), "seconds": report.seconds, "sources": report.sources,
+               "validity_changes": report.validity_changes,
+               "documents": db.count("documents"), "units": db.count("units")}
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        for item in report.sources:
+            err.print(f"{item['kind']}: {item['documents']} 篇 documents, {item['units']} 条 units "
+                      f"<- {item['source']}", highlight=False)
+        err.print(f"store {db.path}: {summary['documents']} documents, {summary['units']} units "
+                  f"({report.seconds} s)", highlight=False)
+
+
+@corpus_app.command("stats")
+def stats_cmd(store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """统计：按集合、效力级别、时效性计数 (counts by collection, type, validity)."""
+    db = _open_store(store, readonly=True)
+    stats = corpus_stats(db)
+    if as_json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    table = Table("collection", "group", "key", "documents", "units")
+    for name, col in stats["collections"].items():
+        table.add_row(name, "", "", str(col["documents"]), str(col["units"]))
+        for group in ("by_type", "by_validity"):
+            for key, counts in col[group].items():
+                table.add_row("", group, key, str(counts["documents"]), str(counts["units"]))
+    Console().print(table)
+
+
+@corpus_app.command("show")
+def show_cmd(doc_id: str, store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """查看一篇文档及其条文 (show one document with its units)."""
+    db = _open_store(store, readonly=True)
+    doc = db.get(doc_id)
+    if doc is None:
+        _fail(f"no document with id {doc_id!r}", code=1)
+    if as_json:
+        data = doc.metadata() | {"versions": db.versions(doc_id),
+                                 "units": [u.to_dict() for u in doc.units]}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    print(f"《{doc.display_title}》 {doc.doc_type or ''} {doc.validity} {doc.publish_date or ''}")
+    for unit in doc.units:
+        path = " / ".join(unit.chapter_path)
+        print(f"\n{unit.article_label or ''} [{path}]\n{unit.text}")
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
