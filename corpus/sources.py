@@ -5,13 +5,12 @@ LawRefBook archive or folder, a notices/messages JSONL(.gz), or user files / fol
 """
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.errors import IngestError
+from corpus.jsonl import read_jsonl
 from corpus.importers import SUPPORTED_SUFFIXES, UserFileReader
 from corpus.lawrefbook import LawRefBookReader
 from corpus.messages import MessagesJsonlReader
@@ -35,13 +34,8 @@ class Source:
 
 
 def _jsonl_kind(path: Path) -> str:
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            first = next((line for line in handle if line.strip()), "")
-        record = json.loads(first) if first else {}
-    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IngestError(path, f"cannot read the first record: {exc}", line=1) from exc
+    """`messages` or `notices`, from the first record (read_jsonl names any fault in it)."""
+    _, record = next(iter(read_jsonl(path)))
     if "qa_id" in record:
         return "messages"
     if "doc_id" in record:

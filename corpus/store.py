@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.model import Document, Unit
+from corpus.structure import paragraphs_from_text
 from corpus.versions import VersionInfo, resolve_versions
 
 SCHEMA_VERSION = 1
@@ -31,7 +32,7 @@ CREATE INDEX IF NOT EXISTS documents_version ON documents(version_key);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source_key);
 CREATE INDEX IF NOT EXISTS documents_title ON documents(title);
 CREATE TABLE IF NOT EXISTS units ({", ".join(c + (" TEXT PRIMARY KEY" if c == "id" else "") for c in _UNIT_COLUMNS)},
-    chapter_path TEXT NOT NULL, paragraphs TEXT NOT NULL);
+    chapter_path TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS units_doc ON units(doc_id, seq);
 CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, kind TEXT, path TEXT,
     documents INTEGER, units INTEGER, ingested_at TEXT DEFAULT CURRENT_TIMESTAMP);
@@ -81,24 +82,25 @@ class SQLiteDocumentStore:
             raise
         self.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'corpus_version'")
         self.conn.execute("COMMIT")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave one self-contained file
 
     def put(self, doc: Document, source_key: str) -> None:
         """Insert or replace a document and all its units (same id -> replaced, idempotent)."""
         values = [getattr(doc, c) for c in _DOC_COLUMNS]
         values[_DOC_COLUMNS.index("has_body")] = int(doc.has_body)
-        meta = json.dumps({k: (asdict(doc)[k] if k == "history" else getattr(doc, k)) for k in _DOC_JSON},
-                          ensure_ascii=False)
+        meta = {k: getattr(doc, k) for k in _DOC_JSON}
+        meta["history"] = [asdict(h) for h in doc.history]
+        meta = json.dumps(meta, ensure_ascii=False)
         self.conn.execute("DELETE FROM units WHERE doc_id = ?", (doc.id,))
         self.conn.execute(
             f"INSERT OR REPLACE INTO documents ({', '.join(_DOC_COLUMNS)}, declared_validity, "
             f"source_key, meta, body) VALUES ({', '.join('?' * (len(_DOC_COLUMNS) + 4))})",
             (*values, doc.validity, source_key, meta, doc.text))
         self.conn.executemany(
-            f"INSERT INTO units ({', '.join(_UNIT_COLUMNS)}, chapter_path, paragraphs) "
-            f"VALUES ({', '.join('?' * (len(_UNIT_COLUMNS) + 2))})",
+            f"INSERT INTO units ({', '.join(_UNIT_COLUMNS)}, chapter_path) "
+            f"VALUES ({', '.join('?' * (len(_UNIT_COLUMNS) + 1))})",
             [(*(getattr(u, c) for c in _UNIT_COLUMNS),
-              json.dumps(u.chapter_path, ensure_ascii=False),
-              json.dumps(u.to_dict()["paragraphs"], ensure_ascii=False)) for u in doc.units])
+              json.dumps(u.chapter_path, ensure_ascii=False)) for u in doc.units])
 
     def replace_source(self, key: str, kind: str, path: str, docs: Iterable[Document],
                        on_document: Callable[[Document], None] | None = None) -> tuple[int, int]:
@@ -192,5 +194,4 @@ class SQLiteDocumentStore:
 def _unit(row: sqlite3.Row) -> Unit:
     data = {c: row[c] for c in _UNIT_COLUMNS}
     data["chapter_path"] = json.loads(row["chapter_path"])
-    data["paragraphs"] = json.loads(row["paragraphs"])
-    return Unit.from_dict(data)
+    return Unit(**data, paragraphs=paragraphs_from_text(row["text"]))

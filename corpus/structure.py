@@ -67,6 +67,15 @@ def _new_unit(doc_id: str, seq: int, label_text: str, path: list[str]) -> Unit:
                 article_suffix=label.suffix_label, chapter_path=list(path))
 
 
+def paragraphs_from_text(text: str) -> list[Paragraph]:
+    """款 and 项 of a unit's text (one per line): the store keeps only the text."""
+    unit = Unit(id="", doc_id="", seq=0, kind=ARTICLE, text="")
+    for line in text.split("\n"):
+        if line.strip():
+            _add_line(unit, line.strip())
+    return unit.paragraphs
+
+
 def _add_line(unit: Unit, line: str) -> None:
     item = ITEM_RE.match(line)
     if item and unit.paragraphs:

@@ -32,7 +32,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON (print JSO
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]错误 error:[/] {message}", markup=True, highlight=False)
+    err.print(f"[bold red]错误 error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -85,7 +85,7 @@ def ingest_cmd(
     else:
         for item in report.sources:
             err.print(f"{item['kind']}: {item['documents']} 篇 documents, {item['units']} 条 units "
-                      f"<- {item['source']}", highlight=False)
+                      f"<- {item['source']}", highlight=False, soft_wrap=True)
         err.print(f"store {db.path}: {summary['documents']} documents, {summary['units']} units "
                   f"({report.seconds} s)", highlight=False)
 
