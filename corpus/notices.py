@@ -30,8 +30,14 @@ def normalize_doc_number(value: str | None) -> str | None:
     return f"{match.group(1)}〔{match.group(2)}〕{match.group(3)}" if match else value.strip()
 
 
-def notice_doc_type(genre: str | None, issuer: str | None) -> str:
-    """效力级别 of a notice: 规章 are 地方政府规章, 国务院条例 行政法规, readings 其他."""
+def notice_doc_type(title: str, genre: str | None, issuer: str | None) -> str:
+    """效力级别 of a notice: 规章 are 地方政府规章, 国务院条例 行政法规, readings 其他.
+
+    Provincial sites re-post national statutes (中华人民共和国劳动合同法): typed by title."""
+    if title.startswith("中华人民共和国") and title.endswith("法"):
+        return "法律"
+    if title.startswith("中华人民共和国") and title.endswith(("条例", "实施细则")):
+        return "行政法规"
     if genre == "规章":
         return "地方政府规章"
     if genre == "条例" and issuer and issuer.startswith("国务院"):
@@ -74,7 +80,7 @@ def parse_notice(record: dict[str, Any], source: str) -> Document:
                                     "attachments", "also_in", "text_status") if record.get(k)}
     return Document(
         id=doc_id, collection=NOTICES, title=record["title"], text="\n".join(lines),
-        doc_type=notice_doc_type(genre, issuer), genre=genre, issuer=issuer,
+        doc_type=notice_doc_type(record["title"], genre, issuer), genre=genre, issuer=issuer,
         doc_number=normalize_doc_number(record.get("doc_number")),
         index_number=record.get("index_number"), topic=record.get("topic"),
         region=record.get("region"), written_date=normalize_date(record.get("written_date")),

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from corpus.errors import IngestError
 from corpus.jsonl import read_jsonl
-from corpus.importers import SUPPORTED_SUFFIXES, UserFileReader
+from corpus.extract import SUPPORTED_SUFFIXES
+from corpus.importers import UserFileReader
 from corpus.lawrefbook import LawRefBookReader
 from corpus.messages import MessagesJsonlReader
 from corpus.notices import NoticesJsonlReader

@@ -178,7 +178,9 @@ class SQLiteDocumentStore:
     def documents(self, where: str = "1", params: tuple[Any, ...] = (),
                   with_units: bool = False) -> Iterator[Document]:
         """Documents matching an SQL condition on the documents table, in id order."""
-        for row in self.conn.execute(f"SELECT * FROM documents WHERE {where} ORDER BY id", params):
+        where, _, limit = where.partition(" LIMIT ")
+        tail = f" LIMIT {int(limit)}" if limit else ""
+        for row in self.conn.execute(f"SELECT * FROM documents WHERE {where} ORDER BY id{tail}", params):
             yield self._document(row, with_units)
 
     def versions(self, doc_id: str) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -105,6 +104,33 @@ def stats_cmd(store: StoreOption = None, as_json: JsonOption = False) -> None:
             for key, counts in col[group].items():
                 table.add_row("", group, key, str(counts["documents"]), str(counts["units"]))
     Console().print(table)
+
+
+@corpus_app.command("find")
+def find_cmd(
+    title: Annotated[Optional[str], typer.Option("--title", help="标题包含 (title contains)")] = None,
+    doc_number: Annotated[Optional[str], typer.Option("--doc-number", help="发文字号, e.g. 国发〔2019〕5号")] = None,
+    collection: Annotated[Optional[str], typer.Option("--collection", help="laws | notices | messages")] = None,
+    limit: Annotated[int, typer.Option("-k", "--limit", help="最多几条 (max results)")] = 20,
+    store: StoreOption = None, as_json: JsonOption = False,
+) -> None:
+    """按标题或发文字号查找文档 (find documents by title or 发文字号)."""
+    db = _open_store(store, readonly=True)
+    where, params = ["1"], []
+    for column, value, exact in (("title", title, False), ("doc_number", doc_number, True),
+                                 ("collection", collection, True)):
+        if value:
+            where.append(f"{column} = ?" if exact else f"{column} LIKE ?")
+            params.append(value if exact else f"%{value}%")
+    docs = list(db.documents(" AND ".join(where) + f" LIMIT {int(limit)}", tuple(params)))
+    rows = [{"id": d.id, "title": d.display_title, "collection": d.collection,
+             "type": d.doc_type, "doc_number": d.doc_number, "issuer": d.issuer,
+             "publish_date": d.publish_date, "validity": d.validity} for d in docs]
+    if as_json:
+        print(json.dumps({"results": rows}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        print(f"{row['id']}  《{row['title']}》 {row['doc_number'] or ''} {row['publish_date'] or ''} {row['validity']}")
 
 
 @corpus_app.command("show")

@@ -52,3 +52,8 @@ def test_government_rule_history_from_its_summary(notices):
 ])
 def test_doc_number_brackets(raw, expected):
     assert normalize_doc_number(raw) == expected
+
+
+def test_reposted_national_statutes_are_typed_by_title(notices):
+    reposts = [d for d in notices.values() if d.title == "中华人民共和国劳动合同法"]
+    assert reposts and all(d.doc_type == "法律" for d in reposts)

@@ -61,3 +61,10 @@ def test_bad_file_fails_clearly_and_keeps_store(store, tmp_path):
 def test_stats_without_a_store_says_what_to_do(tmp_path):
     proc = run("corpus", "stats", store=tmp_path / "none.sqlite3", check=False)
     assert proc.returncode == 2 and "fagui ingest" in proc.stderr
+
+
+def test_find_by_title(store):
+    out = json.loads(run("corpus", "find", "--title", "劳动合同法", "--json", store=store).stdout)
+    assert [r["id"] for r in out["results"]] == ["22c5555e8f974b99963b8aab36005d0e"]
+    none = json.loads(run("corpus", "find", "--doc-number", "国发〔2099〕1号", "--json", store=store).stdout)
+    assert none["results"] == []
