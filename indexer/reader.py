@@ -1,0 +1,60 @@
+"""Opening the live index generation for reading: analyzer, whoosh, faiss and the id map."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from indexer.analysis import JiebaAnalyzer, load_word_list
+from indexer.keyword import WhooshKeywordIndex
+from indexer.manifest import IndexError_, Manifest, current_generation
+from indexer.vectors import FaissVectorIndex
+
+KEYWORD_DIR, VECTORS_FILE, IDMAP_FILE, DOCS_FILE = "keyword", "vectors.faiss", "idmap.json", "docs.json"
+DICTIONARY_FILE, STOPWORDS_FILE = "dictionary.txt", "stopwords.txt"
+
+
+def load_analyzer(folder: Path) -> JiebaAnalyzer:
+    """The analyzer an index was built with (its own copy of dictionary and stopwords)."""
+    return JiebaAnalyzer(load_word_list(folder / DICTIONARY_FILE),
+                         load_word_list(folder / STOPWORDS_FILE))
+
+
+def load_idmap(folder: Path) -> tuple[list[str], np.ndarray]:
+    data = json.loads((folder / IDMAP_FILE).read_text(encoding="utf-8"))
+    return data["uids"], np.asarray(data["vids"], dtype=np.int64)
+
+
+class IndexReader:
+    """Read access to the live generation; refuses an index made with another embedder."""
+
+    def __init__(self, index_dir: str | Path, embedder: str | None = None):
+        self.index_dir = Path(index_dir)
+        folder = current_generation(self.index_dir)
+        if folder is None:
+            raise IndexError_(f"no index in {self.index_dir}: run `fagui index build` first")
+        self.folder = folder
+        self.manifest = Manifest.load(folder)
+        if embedder is not None and embedder != self.manifest.embedder:
+            raise IndexError_(
+                f"the index in {self.index_dir} was built with embedder {self.manifest.embedder!r} "
+                f"({self.manifest.dim}-d), not {embedder!r}: search with that embedder or rebuild "
+                f"with `fagui index build --embedder {embedder}`")
+        self.analyzer = load_analyzer(folder)
+        self.keyword = WhooshKeywordIndex(folder / KEYWORD_DIR)
+        self.vectors = FaissVectorIndex.load(folder / VECTORS_FILE)
+        uids, vids = load_idmap(folder)
+        self.uid_by_vid = dict(zip(vids.tolist(), uids))
+
+    def info(self) -> dict:
+        """Live counts (not copied from the manifest) plus how the index was made."""
+        m = self.manifest
+        return {"units": len(self.uid_by_vid), "keyword_docs": self.keyword.doc_count(),
+                "vectors": self.vectors.ntotal, "embedder": m.embedder, "dim": m.dim,
+                "vector_index": m.vector_index, "analyzer": m.analyzer,
+                "corpus_version": m.corpus_version, "documents": m.counts.get("documents"),
+                "created": m.created, "generation": self.folder.name}
+
+    def close(self) -> None:
+        self.keyword.close()
