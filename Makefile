@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.fagui-installed
 
-.PHONY: setup run ingest test test-all clean
+.PHONY: setup run ingest index test test-all clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,9 +20,14 @@ setup: $(STAMP)
 ingest: setup
 	$(BIN)/fagui ingest all
 
-# Until the index, search and UI land (issues 3-6) the main job is ingesting the real data.
-run: ingest
+index: ingest
+	$(BIN)/fagui index build
+
+# Until search and the UI land (issues 4-6) the main job is ingesting and indexing the real
+# data (first run ~15 min on 2 cores: embeddings; later runs reuse the embedding cache).
+run: index
 	$(BIN)/fagui corpus stats
+	$(BIN)/fagui index info
 
 test: setup
 	$(BIN)/python -m pytest -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -110,7 +111,8 @@ class IndexBuilder:
             records, rows = self._prepare(docs, analyzer)
             keyword = WhooshKeywordIndex(folder / KEYWORD_DIR, create=True)
             advance = self.progress("关键词索引 whoosh", len(rows))
-            keyword.write((row for row in rows if advance(1) or True))
+            # Two writer processes halve whoosh's time on 2 cores (the costliest build step).
+            keyword.write((row for row in rows if advance(1) or True), procs=min(2, os.cpu_count() or 1))
             vids = np.array([r.vid for r in records], dtype=np.int64)
             if len(set(vids.tolist())) != len(vids):
                 raise IndexError_("vector id collision: two unit ids hash alike")

@@ -52,7 +52,7 @@ class WhooshKeywordIndex:
     def write(self, records: Iterable[tuple[UnitRecord, str, str, str]],
               delete_doc_ids: Iterable[str] = (), procs: int = 1) -> int:
         """Delete all units of `delete_doc_ids`, then add (record, text, title, chapter tokens)."""
-        writer = self.ix.writer(procs=procs, limitmb=256, multisegment=procs > 1)
+        writer = self.ix.writer(procs=procs, limitmb=512, multisegment=procs > 1)
         try:
             for doc_id in delete_doc_ids:
                 writer.delete_by_term("doc_id", doc_id)
