@@ -176,9 +176,8 @@ class SQLiteDocumentStore:
         return _unit(row) if row else None
 
     def documents(self, where: str = "1", params: tuple[Any, ...] = (),
-                  with_units: bool = False) -> Iterator[Document]:
+                  with_units: bool = False, limit: int | None = None) -> Iterator[Document]:
         """Documents matching an SQL condition on the documents table, in id order."""
-        where, _, limit = where.partition(" LIMIT ")
         tail = f" LIMIT {int(limit)}" if limit else ""
         for row in self.conn.execute(f"SELECT * FROM documents WHERE {where} ORDER BY id{tail}", params):
             yield self._document(row, with_units)

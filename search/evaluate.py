@@ -65,3 +65,36 @@ def mean_scores(per_query: list[dict[str, float]]) -> dict[str, float]:
     n = len(per_query)
     keys = ("recall@10", "recall@100", "mrr@10")
     return {k: round(sum(q[k] for q in per_query) / n, 4) if n else 0.0 for k in keys} | {"n": n}
+
+
+def load_lawbench(path: str | Path) -> list[EvalQuery]:
+    """LawBench tasks mapped to articles (1-1 citation recall, 3-2 scenario -> article);
+    items without a mapped gold article are skipped."""
+    from corpus.numerals import ArticleLabel
+
+    out = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            rec = json.loads(line)
+            gold = set()
+            for g in rec.get("gold") or []:
+                label = g.get("article_label") or (ArticleLabel(int(g["article_num"])).label
+                                                   if g.get("article_num") else None)
+                if g.get("law_name") and label and g.get("lawref_article_id"):
+                    gold.add((norm_title(g["law_name"]), label))
+            if gold:
+                out.append(EvalQuery(rec["id"], rec["question"], "", frozenset(gold)))
+    return out
+
+
+def evaluate(search, queries: list[EvalQuery], progress=None) -> dict[str, float]:
+    """Mean metrics of `search(question) -> [(law title, article label), ...]` over queries,
+    plus top-1 accuracy (the first result is a gold article)."""
+    per_query, top1 = [], 0
+    for query in queries:
+        ranked = [(norm_title(title), label or "") for title, label in search(query.question)]
+        per_query.append(score_ranking(query.gold, ranked))
+        top1 += bool(ranked) and ranked[0] in query.gold
+        if progress:
+            progress(1)
+    return mean_scores(per_query) | {"top1": round(top1 / max(1, len(queries)), 4)}

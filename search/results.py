@@ -1,0 +1,65 @@
+"""Search results (检索结果): what each hit carries, its highlighted snippet, and facets."""
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from search.unitmeta import UnitMeta
+
+SNIPPET_CHARS = 160
+
+
+@dataclass
+class SearchResult:
+    """One article (or chunk) with its provenance and score parts."""
+
+    article_id: str
+    doc_id: str
+    law_title: str
+    article_label: str | None
+    score: float
+    type: str | None
+    validity: str | None
+    snippet: str
+    collection: str
+    subtitle: str | None = None
+    chapter_path: list[str] = field(default_factory=list)
+    issuer: str | None = None
+    region: str | None = None
+    doc_number: str | None = None
+    publish_date: str | None = None
+    effective_date: str | None = None
+    citation: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def highlight(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
+    """A window of `text` around the first query term, terms wrapped in <em> (HTML-escaped)."""
+    lowered = text.lower()
+    positions = [lowered.find(t) for t in terms if t and lowered.find(t) >= 0]
+    start = max(0, min(positions) - width // 4) if positions else 0
+    window = text[start:start + width]
+    out = html.escape(window)
+    for term in sorted({t for t in terms if len(t) >= 2 or not t.isascii()}, key=len, reverse=True):
+        out = out.replace(html.escape(term), f"<em>{html.escape(term)}</em>")
+    out = out.replace("<em><em>", "<em>").replace("</em></em>", "</em>")
+    return ("…" if start else "") + out + ("…" if start + width < len(text) else "")
+
+
+def facets(meta: UnitMeta, uids: list[str], top: int = 20) -> dict[str, dict[str, int]]:
+    """Counts by 效力级别, issuer, region and year over the matching units."""
+    rows = [meta.row_of_uid[u] for u in uids if u in meta.row_of_uid]
+    out = {}
+    for name, column in (("type", "doc_type"), ("issuer", "issuer"), ("region", "region"), ("year", "date")):
+        values = meta.columns[column][rows] if rows else []
+        if name == "year":
+            values = [v[:4] for v in values]
+        counts = Counter(v for v in values if v)
+        out[name] = dict(counts.most_common(top))
+    return out

@@ -1,0 +1,107 @@
+"""Retrievers over the indexes: keyword (whoosh BM25F) and vector (faiss), one class each,
+configured in __init__, one `retrieve` method returning (unit id, score) best first."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import faiss
+import numpy as np
+from whoosh.query import And, Or, Term, TermRange
+
+from indexer.embedders import Embedder
+from indexer.reader import IndexReader
+from search.query import SearchFilters
+from search.unitmeta import UnitMeta
+
+DEFAULT_BOOSTS = {"text": 1.0, "title": 0.5, "chapter": 0.25}
+
+
+def _filter_key(filters: SearchFilters) -> tuple:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(vars(filters).items()))
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int = 32):
+        super().__init__()
+        self.size = size
+
+    def remember(self, key, make):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = make()
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+class WhooshKeywordRetriever:
+    """BM25F over text/title/chapter; keeps the `max_terms` rarest query terms (a question's
+    common words add time, not precision) and caches each filter's document set."""
+
+    def __init__(self, reader: IndexReader, boosts: dict[str, float] | None = None, max_terms: int = 12):
+        self.reader = reader
+        self.boosts = boosts or DEFAULT_BOOSTS
+        self.max_terms = max_terms
+        self._filters = _LRU()
+
+    def prune(self, tokens: list[str]) -> list[str]:
+        searcher = self.reader.keyword.searcher()
+        freq = {t: searcher.doc_frequency("text", t) + searcher.doc_frequency("title", t)
+                for t in dict.fromkeys(tokens)}
+        known = [t for t in freq if freq[t] > 0]
+        return sorted(known, key=lambda t: freq[t])[: self.max_terms]
+
+    def _docset(self, filters: SearchFilters):
+        clauses = [Or([Term(field, v) for v in values]) for field, values in (
+            ("collection", filters.collections), ("doc_type", filters.types),
+            ("validity", filters.validity), ("region", filters.regions),
+            ("issuer", filters.issuers)) if values]
+        if filters.since or filters.until:
+            clauses.append(TermRange("date", filters.since or "0000", filters.until or "9999"))
+        if not clauses:
+            return None
+        searcher = self.reader.keyword.searcher()
+        return self._filters.remember(_filter_key(filters),
+                                      lambda: set(searcher.docs_for_query(And(clauses))))
+
+    def retrieve(self, tokens: list[str], filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
+        terms = [Term(field, t, boost=b) for t in self.prune(tokens)
+                 for field, b in self.boosts.items() if b > 0]
+        if not terms:
+            return []
+        docset = self._docset(filters)
+        if docset is not None and not docset:
+            return []
+        results = self.reader.keyword.searcher().search(Or(terms), limit=limit, filter=docset)
+        return [(hit["uid"], float(hit.score)) for hit in results]
+
+
+class FaissVectorRetriever:
+    """Nearest units by cosine; filters become a faiss id selector (cached per filter)."""
+
+    def __init__(self, reader: IndexReader, embedder: Embedder, meta: UnitMeta):
+        self.reader, self.embedder, self.meta = reader, embedder, meta
+        self._selectors = _LRU()
+
+    def _params(self, filters: SearchFilters):
+        def make():
+            allowed = self.meta.vids[self.meta.mask(filters)]
+            return allowed, faiss.IDSelectorBatch(allowed)
+        allowed, selector = self._selectors.remember(_filter_key(filters), make)
+        nprobe = self.reader.vectors.nprobe
+        params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe) if nprobe else \
+            faiss.SearchParameters(sel=selector)
+        return allowed, params
+
+    def retrieve_vector(self, vector: np.ndarray, filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
+        allowed, params = self._params(filters)
+        if len(allowed) == 0:
+            return []
+        scores, vids = self.reader.vectors.index.search(
+            np.ascontiguousarray(vector[None, :], dtype=np.float32), limit, params=params)
+        uid_of = self.reader.uid_by_vid
+        return [(uid_of[int(v)], float(s)) for v, s in zip(vids[0], scores[0]) if v >= 0 and int(v) in uid_of]
+
+    def retrieve(self, text: str, filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
+        return self.retrieve_vector(self.embedder.embed_queries([text])[0], filters, limit)

@@ -1,0 +1,175 @@
+"""The one search facade (检索器): citations first, then keyword + vector retrieval fused,
+filtered (现行有效 by default), one result per article, with snippets and facets."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.config import Settings
+from corpus.store import SQLiteDocumentStore
+from indexer.embedders import make_embedder
+from indexer.reader import IndexReader
+from search.citations import Citation, CitationParser
+from search.fusion import rrf
+from search.query import ParsedQuery, SearchFilters, parse_query
+from search.results import SearchResult, facets, highlight
+from search.retrievers import FaissVectorRetriever, WhooshKeywordRetriever
+from search.unitmeta import UnitMeta
+
+MODES = ("hybrid", "keyword", "vector")
+SYNONYMS_FILE = Path(__file__).parent / "resources" / "synonyms.txt"
+
+
+def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, list[str]]:
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            key, values = line.split("\t", 1)
+            out[key.strip()] = values.split()
+    return out
+
+
+@dataclass
+class SearchConfig:
+    """Ranking settings (fitted on STARD train; see bench/)."""
+
+    depth: int = 100                 # candidates per retriever
+    rrf_k: int = 60
+    keyword_weight: float = 1.0
+    vector_weight: float = 1.0
+    use_synonyms: bool = True
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    results: list[SearchResult]
+    citations: list[str] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+    took_ms: float = 0.0
+    notice: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "results": [r.to_dict() for r in self.results],
+                "citations": self.citations, "facets": self.facets, "filters": self.filters,
+                "took_ms": self.took_ms, **({"notice": self.notice} if self.notice else {})}
+
+
+class Searcher:
+    """Loads store, indexes and embedder once; `search` answers one query."""
+
+    def __init__(self, store: SQLiteDocumentStore, index_dir: str | Path,
+                 config: SearchConfig | None = None):
+        self.store = store
+        self.reader = IndexReader(index_dir)
+        self.config = config or SearchConfig()
+        self.meta = UnitMeta.from_store(store)
+        self.citations = CitationParser.from_store(store)
+        self.keyword = WhooshKeywordRetriever(self.reader)
+        self.embedder = make_embedder(self.reader.manifest.embedder)
+        self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta)
+        self.synonyms = load_synonyms()
+        self._docs: dict[str, Any] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, config: SearchConfig | None = None) -> "Searcher":
+        return cls(SQLiteDocumentStore(settings.store_path, readonly=True), settings.index_dir, config)
+
+    def query_tokens(self, text: str) -> list[str]:
+        tokens = self.reader.analyzer.tokens(text)
+        if self.config.use_synonyms:
+            tokens += [legal for t in list(tokens) for legal in self.synonyms.get(t, [])]
+            tokens += [legal for key, values in self.synonyms.items() if len(key) > 2 and key in text
+                       for legal in values]
+        return list(dict.fromkeys(tokens))
+
+    def _cited_units(self, citations: list[Citation], filters: SearchFilters) -> list[str]:
+        uids = []
+        for cit in citations:
+            rows = self.store.conn.execute(
+                "SELECT u.id FROM units u JOIN documents d ON u.doc_id = d.id WHERE d.title = ? "
+                "AND u.article_label = ? ORDER BY d.validity != '现行有效', d.publish_date DESC",
+                (cit.title, cit.article_label)).fetchall()
+            allowed = [r[0] for r in rows if not filters.validity
+                       or self.meta.value(r[0], "validity") in filters.validity]
+            uids.extend(allowed[:1] or [r[0] for r in rows[:1]])
+        return uids
+
+    def candidates(self, parsed: ParsedQuery, filters: SearchFilters, mode: str):
+        """Fused scores and score parts of the candidate units (before dedup and paging)."""
+        parts: dict[str, dict[str, float]] = {}
+        rankings, weights = [], []
+        if mode in ("hybrid", "keyword"):
+            hits = self.keyword.retrieve(self.query_tokens(parsed.text), filters, self.config.depth)
+            parts["keyword"] = dict(hits)
+            rankings.append([u for u, _ in hits])
+            weights.append(self.config.keyword_weight)
+        if mode in ("hybrid", "vector"):
+            hits = self.vector.retrieve(parsed.text, filters, self.config.depth)
+            parts["vector"] = dict(hits)
+            rankings.append([u for u, _ in hits])
+            weights.append(self.config.vector_weight)
+        return rrf(rankings, weights, self.config.rrf_k), parts
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
+               mode: str = "hybrid", with_facets: bool = True) -> SearchResponse:
+        started = time.perf_counter()
+        parsed = parse_query(query)
+        filters = (filters or SearchFilters()).merged(parsed.filters)
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}: use {', '.join(MODES)}")
+        cited = self.citations.parse(parsed.text)
+        cited_uids = self._cited_units(cited, filters)
+        fused, parts = self.candidates(parsed, filters, mode) if parsed.text else ({}, {})
+        top = max(fused.values(), default=0.0)
+        for rank, uid in enumerate(cited_uids):
+            fused[uid] = top + 1.0 + (len(cited_uids) - rank) * 1e-3  # exact citations first
+        ranked = sorted(fused, key=fused.get, reverse=True)
+        results, seen = [], set()
+        terms = self.reader.analyzer.tokens(parsed.text)
+        for uid in ranked:
+            key = self._article_key(uid)
+            if key in seen:
+                continue  # one result per article: the best-ranked version
+            seen.add(key)
+            if len(results) < k:
+                results.append(self._result(uid, fused[uid], parts, terms, uid in cited_uids))
+        response = SearchResponse(
+            query=query, results=results, citations=[c.text for c in cited],
+            facets=facets(self.meta, ranked) if with_facets else {},
+            filters={k_: v for k_, v in vars(filters).items() if v},
+            notice="查询过长，已截断 (query truncated)" if parsed.truncated else None)
+        response.took_ms = round((time.perf_counter() - started) * 1000, 1)
+        return response
+
+    def _article_key(self, uid: str):
+        label = self.meta.value(uid, "label")
+        return (self.meta.value(uid, "title"), self.meta.value(uid, "doc_id") if not label else "", label or uid)
+
+    def _doc(self, doc_id: str):
+        if doc_id not in self._docs:
+            self._docs[doc_id] = self.store.get(doc_id, with_units=False)
+        return self._docs[doc_id]
+
+    def _result(self, uid: str, score: float, parts: dict, terms: list[str], cited: bool) -> SearchResult:
+        unit = self.store.get_unit(uid)
+        doc = self._doc(unit.doc_id)
+        return SearchResult(
+            article_id=uid, doc_id=doc.id, law_title=doc.title, subtitle=doc.subtitle,
+            article_label=unit.article_label, score=round(score, 6), type=doc.doc_type,
+            validity=doc.validity, snippet=highlight(unit.text, terms), collection=doc.collection,
+            chapter_path=unit.chapter_path, issuer=doc.issuer, region=doc.region,
+            doc_number=doc.doc_number, publish_date=doc.publish_date,
+            effective_date=doc.effective_date,
+            citation=f"《{doc.title}》{unit.article_label}" if unit.article_label else f"《{doc.title}》",
+            scores={"keyword": round(parts.get("keyword", {}).get(uid, 0.0), 4),
+                    "vector": round(parts.get("vector", {}).get(uid, 0.0), 4),
+                    "fused": round(score, 6), "citation": 1.0 if cited else 0.0},
+            text=unit.text)
+
+    def close(self) -> None:
+        self.reader.close()
+        self.store.close()

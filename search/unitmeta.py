@@ -1,0 +1,54 @@
+"""Per-unit metadata held in memory (numpy columns) for fast filtering of vector hits and
+for facets: collection, 效力级别, validity, region, issuer, date, title, label."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from corpus.store import SQLiteDocumentStore
+from indexer.records import vector_id
+from search.query import SearchFilters
+
+_COLUMNS = ("collection", "doc_type", "validity", "region", "issuer", "date", "title", "label", "doc_id")
+
+
+@dataclass
+class UnitMeta:
+    """Columns aligned by row; `row_of_vid` / `row_of_uid` find a unit's row."""
+
+    uids: np.ndarray
+    vids: np.ndarray
+    columns: dict[str, np.ndarray]
+    row_of_uid: dict[str, int]
+    row_of_vid: dict[int, int]
+
+    @classmethod
+    def from_store(cls, store: SQLiteDocumentStore) -> "UnitMeta":
+        rows = store.conn.execute(
+            "SELECT u.id, d.collection, COALESCE(d.doc_type, ''), d.validity, COALESCE(d.region, ''), "
+            "COALESCE(d.issuer, ''), COALESCE(d.publish_date, d.written_date, ''), d.title, "
+            "COALESCE(u.article_label, ''), d.id FROM units u JOIN documents d ON u.doc_id = d.id").fetchall()
+        uids = np.array([r[0] for r in rows], dtype=object)
+        columns = {name: np.array([r[i + 1] for r in rows], dtype=object) for i, name in enumerate(_COLUMNS)}
+        vids = np.array([vector_id(u) for u in uids], dtype=np.int64)
+        return cls(uids, vids, columns, {u: i for i, u in enumerate(uids)},
+                   {int(v): i for i, v in enumerate(vids)})
+
+    def mask(self, filters: SearchFilters) -> np.ndarray:
+        """Boolean row mask of the units passing `filters`."""
+        keep = np.ones(len(self.uids), dtype=bool)
+        for column, values in (("collection", filters.collections), ("doc_type", filters.types),
+                               ("validity", filters.validity), ("region", filters.regions),
+                               ("issuer", filters.issuers)):
+            if values:
+                keep &= np.isin(self.columns[column], values)
+        if filters.since:
+            keep &= self.columns["date"] >= filters.since
+        if filters.until:
+            keep &= (self.columns["date"] <= filters.until) & (self.columns["date"] != "")
+        return keep
+
+    def value(self, uid: str, column: str):
+        row = self.row_of_uid.get(uid)
+        return None if row is None else self.columns[column][row]

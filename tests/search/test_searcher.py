@@ -1,0 +1,62 @@
+"""The searcher over a real index of real laws: citations first, validity default, filters,
+one result per article, malformed queries."""
+from __future__ import annotations
+
+import pytest
+
+from corpus.model import AMENDED, CURRENT
+from search.query import QueryError, make_filters
+from search.searcher import Searcher
+
+LABOR = "22c5555e8f974b99963b8aab36005d0e"
+
+
+@pytest.fixture(scope="module")
+def searcher(built_index):
+    from corpus.store import SQLiteDocumentStore
+    s = Searcher(SQLiteDocumentStore(built_index / "store.sqlite3", readonly=True), built_index / "index")
+    yield s
+    s.close()
+
+
+def test_citation_comes_first(searcher):
+    response = searcher.search("劳动合同法第82条是怎么规定的", k=5)
+    top = response.results[0]
+    assert (top.article_id, top.scores["citation"]) == (f"{LABOR}:81", 1.0)
+    assert response.citations == ["《中华人民共和国劳动合同法》第八十二条"]
+    assert "<em>" in top.snippet or top.snippet
+
+
+def test_plain_question_finds_the_article(searcher):
+    for mode in ("hybrid", "keyword"):
+        results = searcher.search("公司一直不跟我签书面劳动合同，能要二倍工资吗", k=5, mode=mode).results
+        assert f"{LABOR}:81" in [r.article_id for r in results], mode
+    assert searcher.search("没签劳动合同能要双倍工资吗", k=10, mode="vector").results
+
+
+def test_current_version_by_default_superseded_on_request(searcher):
+    current = searcher.search("公司法第一条", k=3).results[0]
+    assert current.validity == CURRENT and current.publish_date == "2023-12-29"
+    old = searcher.search("有限责任公司 股东 出资", k=20, filters=make_filters(validity=AMENDED)).results
+    assert old and all(r.validity == AMENDED for r in old)
+    everything = searcher.search("有限责任公司股东出资", k=50, filters=make_filters(validity="all")).results
+    keys = [(r.law_title, r.article_label) for r in everything]
+    assert len(keys) == len(set(keys))  # one result per article, whatever its versions
+
+
+def test_type_filter_and_facets(searcher):
+    response = searcher.search("犯罪 刑罚", k=10, filters=make_filters(types="法律"))
+    assert response.results and all(r.type == "法律" for r in response.results)
+    assert set(response.facets["type"]) == {"法律"}
+    assert searcher.search("犯罪", filters=make_filters(types="部门规章")).results == []
+
+
+@pytest.mark.parametrize("query", ['"未闭合的引号', "AND OR (", "*?~^", "x" * 10_000, "劳动合同法第99999条"])
+def test_malformed_queries_never_raise(searcher, query):
+    response = searcher.search(query, k=3)
+    assert isinstance(response.results, list)
+
+
+def test_empty_query_is_a_clear_error(searcher):
+    with pytest.raises(QueryError):
+        searcher.search("  ")
