@@ -100,7 +100,9 @@ class SentenceTransformerEmbedder:
                              f"files: {exc}") from exc
         self.name = f"st:{path.resolve() if local else model}"
         self.fingerprint = _folder_fingerprint(path) if local else model
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.batch_size = batch_size
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
