@@ -84,11 +84,19 @@ class FaissVectorRetriever:
         self.reader, self.embedder, self.meta = reader, embedder, meta
         self._selectors = _LRU()
 
-    def _params(self, filters: SearchFilters):
+    def mask(self, filters: SearchFilters) -> np.ndarray:
+        """Row mask of the units passing `filters` (cached with the selector)."""
+        return self._selector(filters)[0]
+
+    def _selector(self, filters: SearchFilters):
         def make():
-            allowed = self.meta.vids[self.meta.mask(filters)]
-            return allowed, faiss.IDSelectorBatch(allowed)
-        allowed, selector = self._selectors.remember(_filter_key(filters), make)
+            mask = self.meta.mask(filters)
+            allowed = self.meta.vids[mask]
+            return mask, allowed, faiss.IDSelectorBatch(allowed)
+        return self._selectors.remember(_filter_key(filters), make)
+
+    def _params(self, filters: SearchFilters):
+        _, allowed, selector = self._selector(filters)
         nprobe = self.reader.vectors.nprobe
         params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe) if nprobe else \
             faiss.SearchParameters(sel=selector)

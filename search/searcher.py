@@ -12,6 +12,8 @@ from corpus.store import SQLiteDocumentStore
 from indexer.embedders import make_embedder
 from indexer.reader import IndexReader
 from search.citations import Citation, CitationParser
+from search.evaluate import norm_title
+from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion_weights
 from search.fusion import rrf
 from search.query import ParsedQuery, SearchFilters, parse_query
 from search.results import SearchResult, facets, highlight
@@ -73,6 +75,10 @@ class Searcher:
         self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta)
         self.synonyms = load_synonyms()
         self._docs: dict[str, Any] = {}
+        self._key_rows: dict | None = None
+        learned_dir = Path(index_dir) / LEARNED_DIR
+        self.learned = AnsweredQuestions.load(learned_dir, self.reader.analyzer)
+        self.fusion_weights = load_fusion_weights(learned_dir)
 
     @classmethod
     def from_settings(cls, settings: Settings, config: SearchConfig | None = None) -> "Searcher":
@@ -98,21 +104,47 @@ class Searcher:
             uids.extend(allowed[:1] or [r[0] for r in rows[:1]])
         return uids
 
+    def source_rankings(self, text: str, filters: SearchFilters, mode: str = "hybrid"):
+        """Ranked unit ids per source, and each source's raw scores (the score parts)."""
+        depth = self.config.depth
+        parts: dict[str, dict[str, float]] = {}
+        if mode in ("hybrid", "keyword"):
+            tokens = self.query_tokens(text)
+            parts["keyword"] = dict(self.keyword.retrieve(tokens, filters, depth))
+            if self.learned is not None and mode == "hybrid":
+                parts["questions"] = self.units_for_keys(self.learned.keyword_scores(tokens, depth), filters)
+        if mode in ("hybrid", "vector"):
+            vector = self.embedder.embed_queries([text])[0]
+            parts["vector"] = dict(self.vector.retrieve_vector(vector, filters, depth))
+            if self.learned is not None and mode == "hybrid":
+                if self.learned.adapter is not None:
+                    parts["adapted"] = dict(self.vector.retrieve_vector(self.learned.adapt(vector), filters, depth))
+                parts["neighbours"] = self.units_for_keys(self.learned.neighbour_scores(vector), filters)
+        rankings = {name: sorted(scores, key=scores.get, reverse=True) for name, scores in parts.items()}
+        return rankings, parts
+
     def candidates(self, parsed: ParsedQuery, filters: SearchFilters, mode: str):
         """Fused scores and score parts of the candidate units (before dedup and paging)."""
-        parts: dict[str, dict[str, float]] = {}
-        rankings, weights = [], []
-        if mode in ("hybrid", "keyword"):
-            hits = self.keyword.retrieve(self.query_tokens(parsed.text), filters, self.config.depth)
-            parts["keyword"] = dict(hits)
-            rankings.append([u for u, _ in hits])
-            weights.append(self.config.keyword_weight)
-        if mode in ("hybrid", "vector"):
-            hits = self.vector.retrieve(parsed.text, filters, self.config.depth)
-            parts["vector"] = dict(hits)
-            rankings.append([u for u, _ in hits])
-            weights.append(self.config.vector_weight)
-        return rrf(rankings, weights, self.config.rrf_k), parts
+        rankings, parts = self.source_rankings(parsed.text, filters, mode)
+        names = list(rankings)
+        weights = [self.fusion_weights.get(n, 1.0) for n in names]
+        return rrf([rankings[n] for n in names], weights, self.config.rrf_k), parts
+
+    def units_for_keys(self, scores: dict, filters: SearchFilters) -> dict[str, float]:
+        """(law title, label) keys -> the unit of that article passing the filters."""
+        if self._key_rows is None:
+            self._key_rows = {}
+            titles, labels = self.meta.columns["title"], self.meta.columns["label"]
+            for row in range(len(self.meta.uids)):
+                if labels[row]:
+                    self._key_rows.setdefault((norm_title(titles[row]), labels[row]), []).append(row)
+        mask = self.vector.mask(filters)
+        out = {}
+        for key, score in scores.items():
+            row = next((r for r in self._key_rows.get(key, []) if mask[r]), None)
+            if row is not None:
+                out[str(self.meta.uids[row])] = score
+        return out
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
                mode: str = "hybrid", with_facets: bool = True) -> SearchResponse:

