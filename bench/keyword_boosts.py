@@ -22,17 +22,18 @@ from corpus.config import Settings  # noqa: E402
 from corpus.store import SQLiteDocumentStore  # noqa: E402
 from indexer.reader import IndexReader  # noqa: E402
 from search.evaluate import load_queries, mean_scores, score_ranking  # noqa: E402
+from search.query import make_filters  # noqa: E402
+from search.retrievers import WhooshKeywordRetriever  # noqa: E402
 
 GRID = {"title": [0.0, 0.25, 0.5, 1.0, 2.0], "chapter": [0.0, 0.25, 0.5, 1.0]}
 
 
-def field_scores(reader, queries, filters, depth=500):
-    out = []
-    for q in queries:
-        tokens = reader.analyzer.tokens(q.question)
-        out.append({field: {h.uid: h.score for h in reader.keyword.search(
-            tokens, limit=depth, boosts={field: 1.0}, filters=filters)} for field in ("text", "title", "chapter")})
-    return out
+def field_scores(reader, queries, filters, depth=300):
+    """Per-field BM25 of each query's candidates, through the product's keyword retriever
+    (same term pruning and filter cache as search)."""
+    retrievers = {f: WhooshKeywordRetriever(reader, boosts={f: 1.0}) for f in ("text", "title", "chapter")}
+    return [{f: dict(r.retrieve(reader.analyzer.tokens(q.question), filters, depth))
+             for f, r in retrievers.items()} for q in queries]
 
 
 def evaluate(per_query, queries, key_by_uid, title_w, chapter_w):
@@ -57,7 +58,7 @@ def main() -> None:
     store = SQLiteDocumentStore(settings.store_path, readonly=True)
     reader = IndexReader(settings.index_dir)
     key_by_uid = {r.uid: k for r, k in scope_units(store)}
-    filters = {"collection": ["laws"], "validity": ["现行有效"], "doc_type": SCOPE_TYPES}
+    filters = make_filters("laws", ",".join(SCOPE_TYPES))
     train = load_queries(settings.data_dir / "stard/queries.jsonl", "train")
     train = random.Random(0).sample(train, min(args.train_sample, len(train)))
     dev = load_queries(settings.data_dir / "stard/queries.jsonl", "dev")

@@ -16,11 +16,13 @@ from search.evaluate import norm_title
 from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion_weights
 from search.fusion import rrf
 from search.query import ParsedQuery, SearchFilters, parse_query
+from search.rerank import AnswerPriors, LightGBMReranker, candidate_features
 from search.results import SearchResult, facets, highlight
 from search.retrievers import FaissVectorRetriever, WhooshKeywordRetriever
 from search.unitmeta import UnitMeta
 
 MODES = ("hybrid", "keyword", "vector")
+RERANK_TOP = 150
 SYNONYMS_FILE = Path(__file__).parent / "resources" / "synonyms.txt"
 
 
@@ -79,6 +81,9 @@ class Searcher:
         learned_dir = Path(index_dir) / LEARNED_DIR
         self.learned = AnsweredQuestions.load(learned_dir, self.reader.analyzer)
         self.fusion_weights = load_fusion_weights(learned_dir)
+        model = learned_dir / "reranker.txt"
+        self.reranker = LightGBMReranker(model) if model.exists() and self.learned else None
+        self.priors = AnswerPriors(self.learned.keys) if self.learned else None
 
     @classmethod
     def from_settings(cls, settings: Settings, config: SearchConfig | None = None) -> "Searcher":
@@ -128,7 +133,22 @@ class Searcher:
         rankings, parts = self.source_rankings(parsed.text, filters, mode)
         names = list(rankings)
         weights = [self.fusion_weights.get(n, 1.0) for n in names]
-        return rrf([rankings[n] for n in names], weights, self.config.rrf_k), parts
+        fused = rrf([rankings[n] for n in names], weights, self.config.rrf_k)
+        if self.reranker is not None and self.learned is not None and mode == "hybrid" and fused:
+            fused = self._rerank(parsed.text, parts, fused)
+        return fused, parts
+
+    def _rerank(self, text: str, parts: dict, fused: dict[str, float]) -> dict[str, float]:
+        """Re-order the top candidates by the learned ranker; the rest keep their order below."""
+        top = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:RERANK_TOP])
+        meta = self.meta
+        keys = {u: (norm_title(meta.value(u, "title")), meta.value(u, "label")) for u in top}
+        rows = {u: (meta.value(u, "doc_type"), meta.value(u, "length"), meta.value(u, "short_name")) for u in top}
+        ids, x = candidate_features(parts, top, keys, rows, self.priors, text)
+        scores = self.reranker.rerank(ids, x)
+        floor = min(scores.values()) - 1.0
+        parts["rerank"] = scores
+        return {u: scores.get(u, floor + fused[u]) for u in fused}
 
     def units_for_keys(self, scores: dict, filters: SearchFilters) -> dict[str, float]:
         """(law title, label) keys -> the unit of that article passing the filters."""
@@ -199,7 +219,8 @@ class Searcher:
             citation=f"《{doc.title}》{unit.article_label}" if unit.article_label else f"《{doc.title}》",
             scores={"keyword": round(parts.get("keyword", {}).get(uid, 0.0), 4),
                     "vector": round(parts.get("vector", {}).get(uid, 0.0), 4),
-                    "fused": round(score, 6), "citation": 1.0 if cited else 0.0},
+                    "fused": round(score, 6), "citation": 1.0 if cited else 0.0,
+                    **({"rerank": round(parts["rerank"][uid], 4)} if uid in parts.get("rerank", {}) else {})},
             text=unit.text)
 
     def close(self) -> None:

@@ -10,7 +10,8 @@ from corpus.store import SQLiteDocumentStore
 from indexer.records import vector_id
 from search.query import SearchFilters
 
-_COLUMNS = ("collection", "doc_type", "validity", "region", "issuer", "date", "title", "label", "doc_id")
+_COLUMNS = ("collection", "doc_type", "validity", "region", "issuer", "date", "title", "label", "doc_id",
+            "short_name", "length")
 
 
 @dataclass
@@ -28,7 +29,8 @@ class UnitMeta:
         rows = store.conn.execute(
             "SELECT u.id, d.collection, COALESCE(d.doc_type, ''), d.validity, COALESCE(d.region, ''), "
             "COALESCE(d.issuer, ''), COALESCE(d.publish_date, d.written_date, ''), d.title, "
-            "COALESCE(u.article_label, ''), d.id FROM units u JOIN documents d ON u.doc_id = d.id").fetchall()
+            "COALESCE(u.article_label, ''), d.id, COALESCE(d.short_name, ''), LENGTH(u.text) "
+            "FROM units u JOIN documents d ON u.doc_id = d.id").fetchall()
         uids = np.array([r[0] for r in rows], dtype=object)
         columns = {name: np.array([r[i + 1] for r in rows], dtype=object) for i, name in enumerate(_COLUMNS)}
         vids = np.array([vector_id(u) for u in uids], dtype=np.int64)
