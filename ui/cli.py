@@ -369,22 +369,28 @@ def eval_cmd(
 def learn_cmd(
     queries: Annotated[Path, typer.Option("--queries", help="answered questions, STARD-style JSONL")],
     split: Annotated[Optional[str], typer.Option("--split", help="只用该划分 (use only this split)")] = "train",
+    folds: Annotated[int, typer.Option("--folds", help="cross-fitting folds")] = 5,
+    collection: CollectionOption = None, types: TypeOption = None,
     store: StoreOption = None, index_dir: IndexDirOption = None,
 ) -> None:
-    """从已答问题学习 (fit past-question field, neighbours and query adapter; train split only)."""
+    """从已答问题学习 (past-question field, neighbours, query adapter, fusion weights and
+    re-ranker; fitted on the given split only, cross-fitted, saved with the index)."""
     from search.evaluate import load_queries
-    from search.learn import fit_learned
+    from search.query import make_filters
+    from search.training import learn_all
 
     if not queries.exists():
         _fail(f"{queries}: no such file")
     items = load_queries(queries, split)
     if not items:
         _fail(f"{queries}: no records in split {split!r}")
+    filters = make_filters(collection or "laws", types or "宪法,法律,行政法规,司法解释,部门规章")
     searcher = _searcher(store, index_dir)
-    learned = fit_learned(searcher, items)
-    print(json.dumps({"questions": len(learned.questions), "articles": len(learned.article_keys),
-                      "adapter": learned.adapter is not None, "split": split,
-                      "saved": str(searcher.reader.index_dir / "learned")}, ensure_ascii=False))
+    with _progress_bars() as bars:
+        task = bars.add_task("交叉拟合 cross-fit", total=len(items))
+        report = learn_all(searcher, items, filters, folds, lambda n: bars.advance(task, n))
+    print(json.dumps({"questions": len(items), "split": split,
+                      "saved": str(searcher.reader.index_dir / "learned"), **report}, ensure_ascii=False))
 
 
 def split_tasks(value: str | None) -> list[str]:

@@ -1,0 +1,46 @@
+"""`learn_all` on a real (small) index: cross-fitted parts, fusion weights and a re-ranker are
+saved with the index, and a new searcher uses them."""
+from __future__ import annotations
+
+import shutil
+
+from corpus.store import SQLiteDocumentStore
+from search.evaluate import EvalQuery
+from search.query import make_filters
+from search.searcher import Searcher
+from search.training import learn_all
+
+LABOR, CRIMINAL = "中华人民共和国劳动合同法", "中华人民共和国刑法"
+QUESTIONS = [
+    ("公司不和我签书面劳动合同，可以要求二倍工资吗", ("劳动合同法", "第八十二条")),
+    ("入职三个月了还没签合同怎么办", ("劳动合同法", "第八十二条")),
+    ("单位一直不签劳动合同要赔钱吗", ("劳动合同法", "第八十二条")),
+    ("试用期最长可以约定多久", ("劳动合同法", "第十九条")),
+    ("试用期工资能低于最低工资吗", ("劳动合同法", "第二十条")),
+    ("劳动合同应当写明哪些内容", ("劳动合同法", "第十七条")),
+    ("酒后开车会坐牢吗", ("刑法", "第一百三十三条之一")),
+    ("醉驾怎么处罚", ("刑法", "第一百三十三条之一")),
+    ("追逐竞驶情节恶劣构成什么罪", ("刑法", "第一百三十三条之一")),
+    ("正当防衛造成伤害要负责吗", ("刑法", "第二十条")),
+    ("正当防卫过当怎么处理", ("刑法", "第二十条")),
+    ("为了保护他人制止不法侵害算正当防卫吗", ("刑法", "第二十条")),
+]
+
+
+def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
+    folder = tmp_path / "idx"
+    shutil.copytree(built_index, folder)
+    train = [EvalQuery(str(i), q, "train", frozenset([gold])) for i, (q, gold) in enumerate(QUESTIONS)]
+    store = SQLiteDocumentStore(folder / "store.sqlite3", readonly=True)
+    searcher = Searcher(store, folder / "index")
+    report = learn_all(searcher, train, make_filters("laws"), folds=3)
+    assert set(report["weights"]) == {"keyword", "vector", "adapted", "questions", "neighbours"}
+    assert report["reranker_groups"] > 0
+    learned = folder / "index" / "learned"
+    assert {"questions.json", "adapter.npy", "fusion.json", "reranker.txt"} <= {p.name for p in learned.iterdir()}
+    searcher.close()
+    fresh = Searcher(SQLiteDocumentStore(folder / "store.sqlite3", readonly=True), folder / "index")
+    assert fresh.reranker is not None and fresh.learned is not None
+    top = fresh.search("喝酒以后开车被抓了会怎样", k=5).results
+    assert top and "rerank" in top[0].scores
+    fresh.close()
