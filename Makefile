@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.fagui-installed
 
-.PHONY: setup run ingest index test test-all clean
+.PHONY: setup run ingest index learn test test-all clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -23,11 +23,14 @@ ingest: setup
 index: ingest
 	$(BIN)/fagui index build
 
-# Until search and the UI land (issues 4-6) the main job is ingesting and indexing the real
-# data (first run ~15 min on 2 cores: embeddings; later runs reuse the embedding cache).
-run: index
-	$(BIN)/fagui corpus stats
+learn: index
+	$(BIN)/fagui learn --queries $$($(BIN)/python -c "from corpus.config import default_data_dir as d; print(d())")/stard/queries.jsonl --split train
+
+# Until the UI lands (issues 5-6) the main job is ingest + index + learn, then a search
+# (first run ~25 min on 2 cores, mostly embeddings; later runs reuse the caches).
+run: learn
 	$(BIN)/fagui index info
+	$(BIN)/fagui search "入职半年公司不签合同怎么办" -k 5
 
 test: setup
 	$(BIN)/python -m pytest -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc

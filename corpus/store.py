@@ -54,7 +54,9 @@ class SQLiteDocumentStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
         try:
-            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            # check_same_thread=False: the HTTP server reads from worker threads, one at a time
+            # (the searcher holds a lock), which SQLite allows in its default serialized mode.
+            self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             if not readonly:
                 self.conn.execute("PRAGMA journal_mode=WAL")

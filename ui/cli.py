@@ -393,6 +393,18 @@ def learn_cmd(
                       "saved": str(searcher.reader.index_dir / "learned"), **report}, ensure_ascii=False))
 
 
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    store: StoreOption = None, index_dir: IndexDirOption = None,
+) -> None:
+    """启动服务 (REST API under /api/v1, OpenAPI at /api/v1/openapi.json)."""
+    from ui.server import serve
+
+    serve(_searcher(store, index_dir), host, port)
+
+
 def split_tasks(value: str | None) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
 

@@ -1,0 +1,137 @@
+"""REST retrieval API (检索接口) for decision-support systems, under /api/v1: search (GET and
+POST), facets, article and document by id, health, stats. Validation errors are 422 with a
+readable message; the OpenAPI document is at /api/v1/openapi.json."""
+from __future__ import annotations
+
+import threading
+from typing import Any, Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from corpus.stats import corpus_stats
+from search.query import QueryError, make_filters
+from search.searcher import Searcher
+
+Mode = Literal["hybrid", "keyword", "vector"]
+
+
+class Filters(BaseModel):
+    """Filters; lists or comma-separated strings. validity: 现行有效 (default) … or 'all'."""
+
+    collection: list[str] | str | None = None
+    type: list[str] | str | None = Field(None, description="效力级别, e.g. 法律,行政法规")
+    validity: str = "现行有效"
+    region: list[str] | str | None = None
+    issuer: list[str] | str | None = None
+    since: str | None = Field(None, description="YYYY-MM-DD")
+    until: str | None = Field(None, description="YYYY-MM-DD")
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(..., description="问题、关键词或法条引用", max_length=10_000)
+    k: int = Field(10, ge=1, le=100)
+    mode: Mode = "hybrid"
+    filters: Filters = Field(default_factory=Filters)
+
+
+def _readable(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "query"))
+        parts.append(f"{where or 'request'}: {err.get('msg')}")
+    return "; ".join(parts)
+
+
+def create_api(searcher: Searcher) -> FastAPI:
+    """The /api/v1 application over one loaded searcher (calls are serialised by a lock)."""
+    api = FastAPI(title="fagui 法规检索 API", version="1",
+                  description="Chinese laws, policy documents and citizen messages: hybrid retrieval.")
+    lock = threading.Lock()
+
+    @api.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        return JSONResponse(status_code=422, content={"detail": _readable(exc), "errors": exc.errors()})
+
+    @api.exception_handler(QueryError)
+    async def query_error(request: Request, exc: QueryError):
+        return JSONResponse(status_code=422, content={"detail": str(exc)})
+
+    def run_search(req: SearchRequest, with_facets: bool = True) -> dict[str, Any]:
+        f = req.filters
+        filters = make_filters(f.collection or "laws,notices", f.type, f.validity, f.region,
+                               f.issuer, f.since, f.until)
+        with lock:
+            return searcher.search(req.query, k=req.k, filters=filters, mode=req.mode,
+                                   with_facets=with_facets).to_dict()
+
+    @api.post("/search", summary="检索 (search, JSON body)")
+    def search_post(req: SearchRequest) -> dict[str, Any]:
+        return run_search(req)
+
+    @api.get("/search", summary="检索 (search, query string)")
+    def search_get(q: str = Query(..., max_length=10_000), k: int = Query(10, ge=1, le=100),
+                   mode: Mode = "hybrid", collection: str | None = None, type: str | None = None,
+                   validity: str = "现行有效", region: str | None = None, issuer: str | None = None,
+                   since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        return run_search(SearchRequest(query=q, k=k, mode=mode, filters=Filters(
+            collection=collection, type=type, validity=validity, region=region, issuer=issuer,
+            since=since, until=until)))
+
+    @api.get("/facets", summary="分面统计 (counts by type, issuer, region, year)")
+    def facets(q: str = Query(..., max_length=10_000), collection: str | None = None,
+               type: str | None = None, validity: str = "现行有效") -> dict[str, Any]:
+        result = run_search(SearchRequest(query=q, k=1, filters=Filters(
+            collection=collection, type=type, validity=validity)))
+        return {"query": q, "facets": result["facets"]}
+
+    @api.get("/articles/{article_id}", summary="条文 (one unit by id)")
+    def article(article_id: str) -> dict[str, Any]:
+        with lock:
+            unit = searcher.store.get_unit(article_id)
+            if unit is None:
+                raise HTTPException(404, f"no article {article_id!r}")
+            doc = searcher.store.get(unit.doc_id, with_units=False)
+        return unit.to_dict() | {"law_title": doc.title, "subtitle": doc.subtitle, "type": doc.doc_type,
+                                 "validity": doc.validity, "publish_date": doc.publish_date,
+                                 "citation": f"《{doc.title}》{unit.article_label or ''}"}
+
+    @api.get("/documents/{doc_id}", summary="全文 (document: text, chapter tree, versions)")
+    def document(doc_id: str) -> dict[str, Any]:
+        with lock:
+            doc = searcher.store.get(doc_id)
+            if doc is None:
+                raise HTTPException(404, f"no document {doc_id!r}")
+            versions = searcher.store.versions(doc_id)
+        return doc.metadata() | {"text": doc.text, "chapters": chapter_tree(doc.units),
+                                 "versions": versions, "units": [u.to_dict() for u in doc.units]}
+
+    @api.get("/health", summary="健康检查")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "units": searcher.reader.info()["units"],
+                "embedder": searcher.reader.manifest.embedder}
+
+    @api.get("/stats", summary="统计 (corpus and index)")
+    def stats() -> dict[str, Any]:
+        with lock:
+            return {"corpus": corpus_stats(searcher.store), "index": searcher.reader.info()}
+
+    return api
+
+
+def chapter_tree(units) -> list[dict[str, Any]]:
+    """编/章/节 nesting with the article labels under each heading."""
+    root: list[dict[str, Any]] = []
+    for unit in units:
+        level = root
+        for heading in unit.chapter_path:
+            node = next((n for n in level if n["heading"] == heading), None)
+            if node is None:
+                node = {"heading": heading, "children": [], "articles": []}
+                level.append(node)
+            last, level = node, node["children"]
+        if unit.chapter_path and unit.article_label:
+            last["articles"].append(unit.article_label)
+    return root

@@ -1,0 +1,75 @@
+"""REST API end to end: `fagui serve` as a real uvicorn server on 127.0.0.1, real HTTP."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+FAGUI = str(Path(sys.executable).with_name("fagui"))
+LABOR = "22c5555e8f974b99963b8aab36005d0e"
+
+
+@pytest.fixture(scope="module")
+def server(built_index):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = os.environ | {"FAGUI_STORE": str(built_index / "store.sqlite3"),
+                        "FAGUI_INDEX_DIR": str(built_index / "index")}
+    proc = subprocess.Popen([FAGUI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.3)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_search_get_and_post(server):
+    got = httpx.get(f"{server}/api/v1/search", params={"q": "劳动合同法第82条", "k": 3}).json()
+    assert got["results"][0]["article_id"] == f"{LABOR}:81"
+    posted = httpx.post(f"{server}/api/v1/search", json={
+        "query": "公司 股东", "k": 5, "filters": {"type": ["法律"], "validity": "all"}}).json()
+    assert posted["results"] and all(r["type"] == "法律" for r in posted["results"])
+    assert "type" in posted["facets"]
+
+
+def test_article_document_and_versions(server):
+    art = httpx.get(f"{server}/api/v1/articles/{LABOR}:81").json()
+    assert art["article_label"] == "第八十二条" and "二倍的工资" in art["text"]
+    doc = httpx.get(f"{server}/api/v1/documents/{LABOR}").json()
+    assert doc["title"] == "中华人民共和国劳动合同法" and len(doc["units"]) == 98
+    assert doc["chapters"][0]["heading"] == "第一章 总则" and doc["versions"][0]["id"] == LABOR
+    assert httpx.get(f"{server}/api/v1/documents/nope").status_code == 404
+
+
+def test_validation_errors_are_readable_422(server):
+    bad = httpx.post(f"{server}/api/v1/search", json={"query": "离婚", "k": 1000})
+    assert bad.status_code == 422 and "k" in bad.json()["detail"]
+    wrong_type = httpx.get(f"{server}/api/v1/search", params={"q": "离婚", "type": "法规"})
+    assert wrong_type.status_code == 422 and "效力级别" in wrong_type.json()["detail"]
+    empty = httpx.get(f"{server}/api/v1/search", params={"q": " "})
+    assert empty.status_code == 422 and "empty query" in empty.json()["detail"]
+
+
+def test_openapi_stats_and_facets(server):
+    spec = httpx.get(f"{server}/api/v1/openapi.json").json()
+    assert {"/search", "/articles/{article_id}", "/documents/{doc_id}", "/facets", "/health",
+            "/stats"} <= set(spec["paths"])
+    stats = httpx.get(f"{server}/api/v1/stats").json()
+    assert stats["index"]["units"] == stats["corpus"]["units"] == 1882
+    assert httpx.get(f"{server}/api/v1/facets", params={"q": "犯罪"}).json()["facets"]["type"]
