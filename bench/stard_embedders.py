@@ -24,6 +24,9 @@ from indexer.embedders import cache_key, make_embedder  # noqa: E402
 from indexer.reader import IndexReader  # noqa: E402
 from indexer.records import unit_record  # noqa: E402
 from search.evaluate import load_queries, mean_scores, norm_title, score_ranking  # noqa: E402
+from search.fusion import rrf as fuse  # noqa: E402
+from search.query import make_filters  # noqa: E402
+from search.retrievers import WhooshKeywordRetriever  # noqa: E402
 
 SCOPE_TYPES = ["宪法", "法律", "行政法规", "司法解释", "部门规章"]
 
@@ -36,11 +39,8 @@ def scope_units(store: SQLiteDocumentStore):
 
 
 def rrf(*rankings: list[str], k: int = 60) -> list[str]:
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, uid in enumerate(ranking, 1):
-            scores[uid] = scores.get(uid, 0.0) + 1.0 / (k + rank)
-    return sorted(scores, key=scores.get, reverse=True)
+    fused = fuse(list(rankings), k=k)
+    return sorted(fused, key=fused.get, reverse=True)
 
 
 def main() -> None:
@@ -64,14 +64,15 @@ def main() -> None:
     embed_seconds = time.perf_counter() - started
     queries = load_queries(settings.data_dir / "stard/queries.jsonl", args.split)
     qvecs = embedder.embed_queries([q.question for q in queries])
-    filters = {"collection": ["laws"], "validity": ["现行有效"], "doc_type": SCOPE_TYPES}
+    filters = make_filters("laws", ",".join(SCOPE_TYPES))
+    keyword_retriever = WhooshKeywordRetriever(reader)
     dense_scores, kw_scores, hybrid_scores = [], [], []
     uids = [r.uid for r in records]
     for query, qvec in zip(queries, qvecs):
         top = np.argsort(-(matrix @ qvec))[:200]
         dense = [uids[i] for i in top]
-        keyword = [h.uid for h in reader.keyword.search(reader.analyzer.tokens(query.question),
-                                                        limit=200, filters=filters)]
+        keyword = [u for u, _ in keyword_retriever.retrieve(reader.analyzer.tokens(query.question),
+                                                            filters, 200)]
         for bucket, ranking in ((dense_scores, dense), (kw_scores, keyword),
                                 (hybrid_scores, rrf(dense, keyword))):
             bucket.append(score_ranking(query.gold, (key_by_uid[u] for u in ranking)))
