@@ -37,11 +37,20 @@ def _no_progress(description: str, total: int | None) -> Callable[[int], None]:
 
 
 @contextmanager
-def writer_lock(index_dir: Path):
-    """One writer per index folder; a second build waits rather than racing the first."""
+def writer_lock(index_dir: Path, timeout: float = 900.0):
+    """One writer per index folder: a second build waits for the first, up to `timeout` s."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexError_(f"another build or update holds {index_dir / '.lock'} "
+                                      f"(waited {timeout:.0f} s)") from None
+                time.sleep(0.2)
         yield
 
 
@@ -50,11 +59,13 @@ class IndexBuilder:
 
     def __init__(self, store: SQLiteDocumentStore, index_dir: str | Path,
                  embedder: str | Embedder = DEFAULT_EMBEDDER, progress: Progress | None = None,
-                 approx_threshold: int = APPROX_THRESHOLD, cache_path: str | Path | None = None):
+                 approx_threshold: int = APPROX_THRESHOLD, cache_path: str | Path | None = None,
+                 lock_timeout: float = 900.0):
         self.store, self.index_dir = store, Path(index_dir)
         self._embedder = embedder
         self.progress = progress or _no_progress
         self.approx_threshold = approx_threshold
+        self.lock_timeout = lock_timeout
         self.cache = SQLiteEmbeddingCache(cache_path or self.index_dir / "cache.sqlite3")
 
     @property
@@ -100,7 +111,7 @@ class IndexBuilder:
 
     def build(self) -> Manifest:
         """Index every document of the store from scratch (cached tokens/vectors reused)."""
-        with writer_lock(self.index_dir):
+        with writer_lock(self.index_dir, self.lock_timeout):
             docs = list(iter_documents(self.store))
             if not any(doc.units for doc in docs):
                 raise IndexError_(f"the store {self.store.path} holds no units: run `fagui ingest` first")
@@ -124,7 +135,7 @@ class IndexBuilder:
     def update(self, doc_ids: list[str] | None = None) -> dict:
         """Re-index documents that changed in the store (all, or `doc_ids` and their other
         versions); documents gone from the store leave the index."""
-        with writer_lock(self.index_dir):
+        with writer_lock(self.index_dir, self.lock_timeout):
             old = current_generation(self.index_dir)
             if old is None:
                 raise IndexError_(f"no index in {self.index_dir} to update: run `fagui index build`")

