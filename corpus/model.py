@@ -68,13 +68,6 @@ class Unit:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Unit":
-        data = dict(data)
-        data["paragraphs"] = [Paragraph(p["text"], [Item(**i) for i in p.get("items", [])])
-                              for p in data.get("paragraphs", [])]
-        return cls(**data)
-
 
 @dataclass
 class Document:

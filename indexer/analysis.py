@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jieba
 
-from corpus.numerals import cn_to_int, int_to_cn
+from corpus.numerals import int_to_cn
 
 RESOURCES = Path(__file__).parent / "resources"
 ANALYZER_VERSION = "1"
@@ -93,12 +93,3 @@ class JiebaAnalyzer:
     def __call__(self, text: str) -> str:
         """Tokens joined by spaces: the form the keyword index stores."""
         return " ".join(self.tokens(text))
-
-
-def article_number(label: str) -> int | None:
-    """Number of an article label such as 第八十二条 (None when it is not one)."""
-    match = re.match(r"第(.+?)条", label or "")
-    try:
-        return cn_to_int(match.group(1)) if match else None
-    except ValueError:
-        return None

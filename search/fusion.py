@@ -1,4 +1,4 @@
-"""Fusing ranked lists (融合): reciprocal-rank fusion and weighted score fusion."""
+"""Fusing ranked lists (融合): weighted reciprocal-rank fusion."""
 from __future__ import annotations
 
 
@@ -9,17 +9,4 @@ def rrf(rankings: list[list[str]], weights: list[float] | None = None, k: int = 
     for ranking, weight in zip(rankings, weights):
         for rank, uid in enumerate(ranking, 1):
             fused[uid] = fused.get(uid, 0.0) + weight / (k + rank)
-    return fused
-
-
-def weighted_scores(scored: list[dict[str, float]], weights: list[float]) -> dict[str, float]:
-    """Min-max normalised scores per list, then a weighted sum (absent = 0)."""
-    fused: dict[str, float] = {}
-    for scores, weight in zip(scored, weights):
-        if not scores:
-            continue
-        low, high = min(scores.values()), max(scores.values())
-        span = (high - low) or 1.0
-        for uid, score in scores.items():
-            fused[uid] = fused.get(uid, 0.0) + weight * (score - low) / span
     return fused
