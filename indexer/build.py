@@ -26,6 +26,7 @@ from indexer.manifest import IndexError_, Manifest, current_generation, new_gene
 from indexer.reader import (DICTIONARY_FILE, DOCS_FILE, IDMAP_FILE, KEYWORD_DIR, STOPWORDS_FILE,
                             VECTORS_FILE, load_analyzer, load_idmap)
 from indexer.records import UnitRecord, document_fingerprint, iter_documents, unit_record
+from indexer.sparse import SparseTermIndex
 from indexer.vectors import APPROX_THRESHOLD, FaissVectorIndex
 
 # progress(description, total) -> advance(n): the CLI passes rich bars, tests pass nothing.
@@ -90,15 +91,16 @@ class IndexBuilder:
                                 on_batch=lambda cached, new: advance(cached + new))
 
     def _finish(self, folder: Path, keyword: WhooshKeywordIndex, vectors: FaissVectorIndex,
-                uids: list[str], vids: np.ndarray, fingerprints: dict[str, str],
-                analyzer_key: str) -> Manifest:
+                terms: SparseTermIndex, uids: list[str], vids: np.ndarray,
+                fingerprints: dict[str, str], analyzer_key: str) -> Manifest:
         vectors.save(folder / VECTORS_FILE)
+        terms.save(folder)
         (folder / IDMAP_FILE).write_text(json.dumps({"uids": uids, "vids": vids.tolist()}), encoding="utf-8")
         (folder / DOCS_FILE).write_text(json.dumps(fingerprints), encoding="utf-8")
         counts = {"units": len(uids), "keyword_docs": keyword.doc_count(),
-                  "vectors": vectors.ntotal, "documents": len(fingerprints)}
+                  "vectors": vectors.ntotal, "sparse_rows": terms.rows, "documents": len(fingerprints)}
         keyword.close()
-        if not counts["units"] == counts["keyword_docs"] == counts["vectors"]:
+        if not counts["units"] == counts["keyword_docs"] == counts["vectors"] == counts["sparse_rows"]:
             raise IndexError_(f"inconsistent index, not published: {counts}")
         manifest = Manifest(
             corpus_version=self.store.corpus_version, store=str(self.store.path),
@@ -127,9 +129,10 @@ class IndexBuilder:
             vids = np.array([r.vid for r in records], dtype=np.int64)
             if len(set(vids.tolist())) != len(vids):
                 raise IndexError_("vector id collision: two unit ids hash alike")
+            terms = SparseTermIndex.build([row[1:] for row in rows])
             vectors = FaissVectorIndex.build(self._vectors(records), vids, self.approx_threshold)
             fingerprints = {doc.id: document_fingerprint(doc) for doc in docs}
-            return self._finish(folder, keyword, vectors, [r.uid for r in records], vids,
+            return self._finish(folder, keyword, vectors, terms, [r.uid for r in records], vids,
                                 fingerprints, analyzer.fingerprint)
 
     def update(self, doc_ids: list[str] | None = None) -> dict:
@@ -164,13 +167,19 @@ class IndexBuilder:
             vectors.remove(np.setdiff1d(vids, vids[keep]))
             new_vids = np.array([r.vid for r in records], dtype=np.int64)
             vectors.add(self._vectors(records), new_vids)
+            terms = self._old_terms(old).updated(np.array(keep, dtype=np.int64), [row[1:] for row in rows])
             for doc_id in removed:
                 indexed.pop(doc_id, None)
             indexed.update({i: document_fingerprint(d) for i, d in changed.items()})
-            self._finish(folder, keyword, vectors, [uids[i] for i in keep] + [r.uid for r in records],
+            self._finish(folder, keyword, vectors, terms, [uids[i] for i in keep] + [r.uid for r in records],
                          np.concatenate([vids[keep], new_vids]), indexed, manifest.analyzer)
             return {"changed": sorted(changed), "removed": sorted(removed),
                     "units_added": len(records), "seconds": round(time.perf_counter() - started, 2)}
+
+    def _old_terms(self, old: Path) -> SparseTermIndex:
+        if not (old / SparseTermIndex.FILE).exists():
+            raise IndexError_(f"{old} predates the in-memory keyword index: run `fagui index build` once")
+        return SparseTermIndex.load(old)
 
     def _candidates(self, doc_ids: list[str] | None, indexed: dict[str, str]) -> list[str]:
         if doc_ids is None:

@@ -9,6 +9,7 @@ import numpy as np
 from indexer.analysis import JiebaAnalyzer, load_word_list
 from indexer.keyword import WhooshKeywordIndex
 from indexer.manifest import IndexError_, Manifest, current_generation
+from indexer.sparse import SparseTermIndex
 from indexer.vectors import FaissVectorIndex
 
 KEYWORD_DIR, VECTORS_FILE, IDMAP_FILE, DOCS_FILE = "keyword", "vectors.faiss", "idmap.json", "docs.json"
@@ -45,13 +46,23 @@ class IndexReader:
         self.keyword = WhooshKeywordIndex(folder / KEYWORD_DIR)
         self.vectors = FaissVectorIndex.load(folder / VECTORS_FILE)
         uids, vids = load_idmap(folder)
+        self.uids = uids  # row order of the faiss id map and of the sparse term index
         self.uid_by_vid = dict(zip(vids.tolist(), uids))
+        self._terms: SparseTermIndex | None = None
+
+    @property
+    def terms(self) -> SparseTermIndex | None:
+        """The in-memory keyword index (loaded on first use; None for generations built before it)."""
+        if self._terms is None and (self.folder / SparseTermIndex.FILE).exists():
+            self._terms = SparseTermIndex.load(self.folder)
+        return self._terms
 
     def info(self) -> dict:
         """Live counts (not copied from the manifest) plus how the index was made."""
         m = self.manifest
         return {"units": len(self.uid_by_vid), "keyword_docs": self.keyword.doc_count(),
-                "vectors": self.vectors.ntotal, "embedder": m.embedder, "dim": m.dim,
+                "vectors": self.vectors.ntotal,
+                "sparse_rows": self.terms.rows if self.terms is not None else None, "embedder": m.embedder, "dim": m.dim,
                 "vector_index": m.vector_index, "analyzer": m.analyzer,
                 "corpus_version": m.corpus_version, "documents": m.counts.get("documents"),
                 "created": m.created, "generation": self.folder.name}

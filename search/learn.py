@@ -12,15 +12,28 @@ from search.learning import LEARNED_DIR, AnsweredQuestions, from_queries
 from search.query import SearchFilters
 
 
-def article_vectors(searcher, keys) -> dict[tuple[str, str], np.ndarray]:
-    """Embedding of the article behind each (title, label) key (current version first),
-    read from the index's embedding cache (computed only if missing)."""
+def _units_of_keys(searcher, keys) -> dict[str, tuple[str, str]]:
+    """The unit behind each (title, label) key (current version first)."""
     uid_key = {}
     for key in keys:
         found = (searcher.units_for_keys({key: 1.0}, SearchFilters())
                  or searcher.units_for_keys({key: 1.0}, SearchFilters(validity=None)))
         if found:
             uid_key[next(iter(found))] = key
+    return uid_key
+
+
+def article_tokens(searcher, keys) -> dict[tuple[str, str], set[str]]:
+    """Analyzer words of the article behind each key (for the learned term map)."""
+    analyzer = searcher.reader.analyzer
+    return {key: set(analyzer.tokens(searcher.store.get_unit(uid).text))
+            for uid, key in _units_of_keys(searcher, keys).items()}
+
+
+def article_vectors(searcher, keys) -> dict[tuple[str, str], np.ndarray]:
+    """Embedding of the article behind each (title, label) key (current version first),
+    read from the index's embedding cache (computed only if missing)."""
+    uid_key = _units_of_keys(searcher, keys)
     texts = []
     for uid in uid_key:
         unit = searcher.store.get_unit(uid)
@@ -37,6 +50,7 @@ def fit_learned(searcher, queries: list[EvalQuery], save: bool = True) -> Answer
     learned = from_queries(queries, searcher.embedder.embed_queries)
     learned.fit_keyword(searcher.reader.analyzer)
     learned.fit_adapter(article_vectors(searcher, learned.article_keys))
+    learned.fit_term_map(searcher.reader.analyzer, article_tokens(searcher, learned.article_keys))
     if save:
         learned.save(searcher.reader.index_dir / LEARNED_DIR)
     return learned

@@ -19,6 +19,7 @@ import numpy as np
 
 from indexer.analysis import JiebaAnalyzer
 from search.evaluate import EvalQuery
+from search.termmap import learn_term_map
 
 LEARNED_DIR = "learned"
 RIDGE_LAMBDA = 3.0
@@ -32,6 +33,7 @@ class AnsweredQuestions:
     keys: list[list[tuple[str, str]]]
     vectors: np.ndarray
     adapter: np.ndarray | None = None
+    term_map: dict[str, list[str]] | None = None  # colloquial -> legal words (search.termmap)
 
     def __post_init__(self) -> None:
         self.article_keys = sorted({k for ks in self.keys for k in ks})
@@ -54,6 +56,15 @@ class AnsweredQuestions:
         x = np.array([r[0] for r in rows], dtype=np.float64)
         y = np.array([r[1] for r in rows], dtype=np.float64)
         self.adapter = np.linalg.solve(x.T @ x + lam * np.eye(x.shape[1]), x.T @ y).astype(np.float32)
+
+    def fit_term_map(self, analyzer: JiebaAnalyzer, article_tokens: dict[tuple[str, str], set[str]]) -> None:
+        questions = [set(analyzer.tokens(q)) for q in self.questions]
+        answers = [set().union(*(article_tokens.get(k, set()) for k in keys)) for keys in self.keys]
+        self.term_map = learn_term_map(questions, answers)
+
+    def expand(self, tokens: list[str]) -> list[str]:
+        """Legal words the learned term map adds for `tokens`."""
+        return [legal for t in tokens for legal in (self.term_map or {}).get(t, [])]
 
     def adapt(self, vector: np.ndarray) -> np.ndarray:
         if self.adapter is None:
@@ -87,6 +98,9 @@ class AnsweredQuestions:
         np.save(folder / "question_vectors.npy", self.vectors)
         if self.adapter is not None:
             np.save(folder / "adapter.npy", self.adapter)
+        if self.term_map is not None:
+            (folder / "term_map.json").write_text(json.dumps(self.term_map, ensure_ascii=False, indent=0),
+                                                  encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, analyzer: JiebaAnalyzer) -> "AnsweredQuestions | None":
@@ -94,8 +108,10 @@ class AnsweredQuestions:
             return None
         data = json.loads((folder / "questions.json").read_text(encoding="utf-8"))
         adapter = np.load(folder / "adapter.npy") if (folder / "adapter.npy").exists() else None
+        terms = folder / "term_map.json"
         learned = cls(data["questions"], [[tuple(k) for k in ks] for ks in data["keys"]],
-                      np.load(folder / "question_vectors.npy"), adapter)
+                      np.load(folder / "question_vectors.npy"), adapter,
+                      json.loads(terms.read_text(encoding="utf-8")) if terms.exists() else None)
         learned.fit_keyword(analyzer)  # bm25 over ~1k short documents: milliseconds
         return learned
 

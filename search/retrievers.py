@@ -1,5 +1,6 @@
-"""Retrievers over the indexes: keyword (whoosh BM25F) and vector (faiss), one class each,
-configured in __init__, one `retrieve` method returning (unit id, score) best first."""
+"""Retrievers over the indexes: keyword (in-memory sparse BM25, or whoosh BM25F) and vector
+(faiss), one class each, configured in __init__, one `retrieve` method returning
+(unit id, score) best first; `make_keyword_retriever` picks the keyword backend by name."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -77,6 +78,66 @@ class WhooshKeywordRetriever:
             return []
         results = self.reader.keyword.searcher().search(Or(terms), limit=limit, filter=docset)
         return [(hit["uid"], float(hit.score)) for hit in results]
+
+
+class SparseKeywordRetriever:
+    """BM25 (k1 1.2, b 0.75) per field summed with boosts, over the generation's sparse term
+    counts: a query is a sum of posting slices, filters a cached row mask. Same tokens, same
+    pruning to the `max_terms` rarest query terms as the whoosh retriever."""
+
+    def __init__(self, reader: IndexReader, meta: UnitMeta, boosts: dict[str, float] | None = None,
+                 max_terms: int = 12):
+        terms = reader.terms
+        if terms is None:
+            raise ValueError(f"{reader.folder} has no sparse term index: rebuild with `fagui index build`")
+        self.reader, self.meta, self.max_terms = reader, meta, max_terms
+        self.term_id = terms.term_id
+        self.weights = terms.bm25_weights(boosts or DEFAULT_BOOSTS)
+        self.df = terms.document_frequency()
+        self.uids = np.array(reader.uids, dtype=object)
+        # index row -> metadata row (-1: a unit the store no longer has, never returned)
+        self.meta_rows = np.array([meta.row_of_uid.get(u, -1) for u in reader.uids], dtype=np.int64)
+        self._masks = _LRU()
+
+    def _mask(self, filters: SearchFilters) -> np.ndarray:
+        def make():
+            meta_mask = np.append(self.meta.mask(filters), False)  # row -1 -> the appended False
+            return meta_mask[self.meta_rows]
+        return self._masks.remember(_filter_key(filters), make)
+
+    def prune(self, tokens: list[str]) -> list[int]:
+        ids = [self.term_id[t] for t in dict.fromkeys(tokens) if t in self.term_id]
+        ids = [i for i in ids if self.df[i] > 0]
+        return sorted(ids, key=lambda i: self.df[i])[: self.max_terms]
+
+    def retrieve(self, tokens: list[str], filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
+        ids = self.prune(tokens)
+        if not ids:
+            return []
+        w = self.weights
+        spans = [slice(w.indptr[i], w.indptr[i + 1]) for i in ids]
+        rows = np.concatenate([w.indices[s] for s in spans])
+        scores = np.bincount(rows, weights=np.concatenate([w.data[s] for s in spans]),
+                             minlength=w.shape[0])
+        scores *= self._mask(filters)
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > limit:
+            hits = hits[np.argpartition(-scores[hits], limit - 1)[:limit]]
+        hits = hits[np.argsort(-scores[hits], kind="stable")]
+        return [(str(self.uids[r]), float(scores[r])) for r in hits]
+
+
+KEYWORD_BACKENDS = ("sparse", "whoosh")
+
+
+def make_keyword_retriever(backend: str, reader: IndexReader, meta: UnitMeta,
+                           boosts: dict[str, float] | None = None, max_terms: int = 12):
+    """`sparse` (default: in memory, ~1 ms) or `whoosh` (on disk, slower; see bench/latency.py)."""
+    if backend == "sparse":
+        return SparseKeywordRetriever(reader, meta, boosts, max_terms)
+    if backend == "whoosh":
+        return WhooshKeywordRetriever(reader, boosts, max_terms)
+    raise ValueError(f"unknown keyword backend {backend!r}: use {' or '.join(KEYWORD_BACKENDS)}")
 
 
 class FaissVectorRetriever:

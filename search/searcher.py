@@ -2,6 +2,7 @@
 filtered (现行有效 by default), one result per article, with snippets and facets."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from search.fusion import rrf
 from search.query import ParsedQuery, SearchFilters, parse_query
 from search.rerank import AnswerPriors, LightGBMReranker, candidate_features
 from search.results import SearchResult, facets, highlight
-from search.retrievers import FaissVectorRetriever, WhooshKeywordRetriever
+from search.retrievers import FaissVectorRetriever, make_keyword_retriever
 from search.unitmeta import UnitMeta
 
 MODES = ("hybrid", "keyword", "vector")
@@ -43,7 +44,11 @@ class SearchConfig:
     rrf_k: int = 60
     keyword_weight: float = 1.0
     vector_weight: float = 1.0
-    use_synonyms: bool = True
+    use_synonyms: bool = True        # curated colloquial -> legal words (resources/synonyms.txt)
+    use_term_map: bool = True        # the term map learned from answered questions
+    # "sparse" (in memory) or "whoosh"; FAGUI_KEYWORD_BACKEND overrides (bench/latency.py compares)
+    keyword_backend: str = field(default_factory=lambda: os.environ.get("FAGUI_KEYWORD_BACKEND", "sparse"))
+    max_terms: int = 12              # rarest query terms kept for keyword search
 
 
 @dataclass
@@ -72,7 +77,8 @@ class Searcher:
         self.config = config or SearchConfig()
         self.meta = UnitMeta.from_store(store)
         self.citations = CitationParser.from_store(store)
-        self.keyword = WhooshKeywordRetriever(self.reader)
+        self.keyword = make_keyword_retriever(self.config.keyword_backend, self.reader, self.meta,
+                                              max_terms=self.config.max_terms)
         self.embedder = make_embedder(self.reader.manifest.embedder)
         self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta)
         self.synonyms = load_synonyms()
@@ -95,6 +101,8 @@ class Searcher:
             tokens += [legal for t in list(tokens) for legal in self.synonyms.get(t, [])]
             tokens += [legal for key, values in self.synonyms.items() if len(key) > 2 and key in text
                        for legal in values]
+        if self.config.use_term_map and self.learned is not None:
+            tokens += self.learned.expand(tokens)
         return list(dict.fromkeys(tokens))
 
     def _cited_units(self, citations: list[Citation], filters: SearchFilters) -> list[str]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from search.evaluate import EvalQuery, mean_scores, norm_title, score_ranking
 from search.fusion import rrf
-from search.learn import article_vectors, fit_learned
+from search.learn import article_tokens, article_vectors, fit_learned
 from search.learning import LEARNED_DIR, AnsweredQuestions, save_fusion_weights
 from search.query import SearchFilters
 from search.rerank import SOURCES, AnswerPriors, candidate_features, train_lambdarank
@@ -27,7 +27,8 @@ def out_of_fold_parts(searcher, train: list[EvalQuery], filters: SearchFilters, 
                       progress: Callable[[int], None] | None = None) -> list[tuple[dict, list]]:
     """(source -> {unit: score}, the answer keys known to that fold) per train question."""
     qvecs = searcher.embedder.embed_queries([q.question for q in train])
-    art_vecs = article_vectors(searcher, sorted({k for q in train for k in q.gold}))
+    gold = sorted({k for q in train for k in q.gold})
+    art_vecs, art_tokens = article_vectors(searcher, gold), article_tokens(searcher, gold)
     order = list(range(len(train)))
     random.Random(0).shuffle(order)
     out: list = [None] * len(train)
@@ -39,6 +40,7 @@ def out_of_fold_parts(searcher, train: list[EvalQuery], filters: SearchFilters, 
                                     qvecs[rest])
         learned.fit_keyword(searcher.reader.analyzer)
         learned.fit_adapter(art_vecs)
+        learned.fit_term_map(searcher.reader.analyzer, art_tokens)
         searcher.learned = learned
         for i in held:
             out[i] = (searcher.source_rankings(train[i].question, filters)[1], learned.keys)

@@ -16,8 +16,18 @@ ART_82 = f"{LABOR}:81"
 
 def _consistent(reader: IndexReader, store) -> dict:
     info = reader.info()
-    assert info["units"] == info["keyword_docs"] == info["vectors"] == store.count("units")
+    assert info["units"] == info["keyword_docs"] == info["vectors"] == info["sparse_rows"] == store.count("units")
     return info
+
+
+def _sparse_docs(reader: IndexReader, text: str) -> set[str]:
+    """Documents whose units hold every token of `text`, per the in-memory term index."""
+    terms = reader.terms
+    ids = [terms.term_id[t] for t in reader.analyzer.tokens(text)]
+    rows = set(range(terms.rows))
+    for i in ids:
+        rows &= set(terms.counts["text"][:, i].nonzero()[0].tolist())
+    return {reader.uids[r].rsplit(":", 1)[0] for r in rows}
 
 
 def test_build_indexes_every_unit(built_index):
@@ -66,6 +76,7 @@ def test_update_after_a_new_version_and_delete(builder, law_store, law_subset, t
     hits = reader.keyword.search(reader.analyzer.tokens("三倍的工资"), limit=3,
                                  filters={"validity": [CURRENT]})
     assert hits[0].doc_id == new_id
+    assert _sparse_docs(reader, "每月支付三倍的工资") == {new_id}
     reader.close()
     # Delete the new version: store and both indexes drop its units; the old one is current again.
     units_before = law_store.count("units")
@@ -75,6 +86,7 @@ def test_update_after_a_new_version_and_delete(builder, law_store, law_subset, t
     info = _consistent(reader, law_store)
     assert info["units"] == units_before - 98 and law_store.get(LABOR).validity == CURRENT
     assert all(h.doc_id != new_id for h in reader.keyword.search(reader.analyzer.tokens("三倍的工资"), limit=20))
+    assert _sparse_docs(reader, "每月支付三倍的工资") == set() and LABOR in _sparse_docs(reader, "每月支付二倍的工资")
     reader.close()
 
 

@@ -1,0 +1,37 @@
+"""Colloquial -> legal wording learned from answered questions (口语-法言法语映射): a question
+word that the answering articles do not use, mapped to the article words that come with it
+far more often than chance. Fitted on STARD train only (inside `fagui learn`)."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+MIN_QUESTIONS = 3   # a question word seen in fewer answered questions is not trusted
+MIN_SHARE = 0.5     # the legal word appears in the answers of ≥ half of those questions
+MIN_LIFT = 4.0      # ... and ≥ 4x as often as in the answers of all questions
+PER_WORD = 2
+
+
+def learn_term_map(question_tokens: list[set[str]], answer_tokens: list[set[str]]) -> dict[str, list[str]]:
+    """`question_tokens[i]`: words of question i; `answer_tokens[i]`: words of its gold articles."""
+    n = len(question_tokens)
+    asked: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    for q, a in zip(question_tokens, answer_tokens):
+        answered.update(a)
+        for word in q - a:  # only words the articles do not already use need a translation
+            asked[word] += 1
+            together[word].update(a - q)
+    out: dict[str, list[str]] = {}
+    for word, count in asked.items():
+        if count < MIN_QUESTIONS:
+            continue
+        ranked = []
+        for legal, c in together[word].items():
+            share = c / count
+            lift = share / (answered[legal] / n)
+            if share >= MIN_SHARE and lift >= MIN_LIFT:
+                ranked.append((lift * share, legal))
+        if ranked:
+            out[word] = [legal for _, legal in sorted(ranked, reverse=True)[:PER_WORD]]
+    return out
