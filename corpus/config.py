@@ -1,7 +1,8 @@
 """One settings object for the whole app (paths now; index and model settings join later).
 
 Environment: FAGUI_DATA_DIR (the shared data), FAGUI_HOME (where fagui keeps its state),
-FAGUI_STORE (the document store file), FAGUI_INDEX_DIR (indexes).
+FAGUI_STORE (the document store file), FAGUI_INDEX_DIR (indexes), FAGUI_LLM_BASE_URL /
+FAGUI_LLM_MODEL / FAGUI_LLM_API_KEY (an OpenAI-compatible model for the assistant).
 """
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ class Settings:
     home: Path
     store_path: Path
     index_dir: Path
+    # An OpenAI-compatible chat endpoint for the assistant; None = extractive answers only.
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, home: Path | None = None,
@@ -42,4 +47,7 @@ class Settings:
             home=home,
             store_path=store_path or Path(os.environ.get("FAGUI_STORE", home / "store.sqlite3")),
             index_dir=index_dir or Path(os.environ.get("FAGUI_INDEX_DIR", home / "index")),
+            llm_base_url=os.environ.get("FAGUI_LLM_BASE_URL") or None,
+            llm_model=os.environ.get("FAGUI_LLM_MODEL") or None,
+            llm_api_key=os.environ.get("FAGUI_LLM_API_KEY") or None,
         )

@@ -49,7 +49,8 @@ def create_api(searcher: Searcher) -> FastAPI:
     """The /api/v1 application over one loaded searcher (calls are serialised by a lock)."""
     api = FastAPI(title="fagui 法规检索 API", version="1",
                   description="Chinese laws, policy documents and citizen messages: hybrid retrieval.")
-    lock = threading.Lock()
+    lock = threading.RLock()
+    api.state.search_lock = lock  # routes added by higher layers (assistant) share it
 
     @api.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

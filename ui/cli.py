@@ -322,6 +322,63 @@ def _print_results(response: dict) -> None:
         print("没有找到结果 (no results): 试试更短的关键词或去掉筛选条件。")
 
 
+def _llm_config(base_url: str | None, model: str | None, api_key: str | None):
+    from assistant.llm import LLMConfig
+
+    settings = Settings.from_env()
+    base_url, model = base_url or settings.llm_base_url, model or settings.llm_model
+    if not base_url:
+        return None
+    if not model:
+        _fail("--llm-base-url needs --llm-model (or FAGUI_LLM_MODEL)")
+    return LLMConfig(base_url, model, api_key or settings.llm_api_key or "none")
+
+
+LLMUrlOption = Annotated[Optional[str], typer.Option(
+    "--llm-base-url", help="OpenAI 兼容接口, e.g. http://127.0.0.1:8080/v1 (env FAGUI_LLM_BASE_URL); default: extractive")]
+LLMModelOption = Annotated[Optional[str], typer.Option("--llm-model", help="模型名 (env FAGUI_LLM_MODEL)")]
+LLMKeyOption = Annotated[Optional[str], typer.Option("--llm-api-key", help="API key (env FAGUI_LLM_API_KEY)")]
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="问题 (a question in plain Chinese)")],
+    history: Annotated[Optional[Path], typer.Option(
+        "--history", help="此前对话 JSON: [{role, content}, ...] (earlier turns)")] = None,
+    llm_base_url: LLMUrlOption = None, llm_model: LLMModelOption = None, llm_api_key: LLMKeyOption = None,
+    store: StoreOption = None, index_dir: IndexDirOption = None, as_json: JsonOption = False,
+) -> None:
+    """智能问答：依据检索到的条文回答，引用均经核验 (grounded answer with verified citations)."""
+    from assistant.assistant import Assistant
+    from assistant.conversation import Turn
+
+    turns = []
+    if history is not None:
+        try:
+            turns = [Turn(t["role"], t["content"]) for t in json.loads(history.read_text(encoding="utf-8"))]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            _fail(f"{history}: not a JSON list of {{role, content}} turns ({exc})")
+    if not question.strip():
+        _fail("问题为空 (empty question)")
+    assistant = Assistant(_searcher(store, index_dir), _llm_config(llm_base_url, llm_model, llm_api_key))
+    if as_json:
+        print(json.dumps(assistant.ask(question, turns).to_dict(), ensure_ascii=False))
+        return
+    answer = None
+    for event in assistant.ask_stream(question, turns):
+        if event["event"] == "delta":
+            print(event["text"], end="", flush=True)
+        elif event["event"] == "answer":
+            answer = event["answer"]
+    print()
+    if answer.composer != "extractive" or answer.removed_citations:
+        print("\n—— 核验后 (checked) ——\n" + answer.answer)
+    if answer.notice:
+        print(f"\n注意：{answer.notice}")
+    for m in answer.similar_messages:
+        print(f"\n相似留言：{m.title}\n  答复：{(m.reply or '')[:200]}")
+
+
 @app.command("eval")
 def eval_cmd(
     queries: Annotated[Optional[Path], typer.Option("--queries", help="STARD-style JSONL (question, gold[])")] = None,
@@ -397,12 +454,13 @@ def learn_cmd(
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    llm_base_url: LLMUrlOption = None, llm_model: LLMModelOption = None, llm_api_key: LLMKeyOption = None,
     store: StoreOption = None, index_dir: IndexDirOption = None,
 ) -> None:
     """启动服务 (REST API under /api/v1, OpenAPI at /api/v1/openapi.json)."""
     from ui.server import serve
 
-    serve(_searcher(store, index_dir), host, port)
+    serve(_searcher(store, index_dir), host, port, _llm_config(llm_base_url, llm_model, llm_api_key))
 
 
 def split_tasks(value: str | None) -> list[str]:

@@ -73,3 +73,30 @@ def test_openapi_stats_and_facets(server):
     stats = httpx.get(f"{server}/api/v1/stats").json()
     assert stats["index"]["units"] == stats["corpus"]["units"] == 1882
     assert httpx.get(f"{server}/api/v1/facets", params={"q": "犯罪"}).json()["facets"]["type"]
+
+
+def test_ask_json_and_conversation_by_id(server):
+    first = httpx.post(f"{server}/api/v1/ask", json={"question": "劳动合同法第八十二条规定了什么"}, timeout=60).json()
+    assert first["grounded"] and first["citations"][0]["article_id"] == f"{LABOR}:81"
+    assert first["conversation_id"]
+    follow = httpx.post(f"{server}/api/v1/ask", json={"question": "那第十条呢？",
+                                                      "conversation_id": first["conversation_id"]}, timeout=60).json()
+    assert follow["retrieval_query"].startswith("劳动合同法第八十二条")
+    assert follow["conversation_id"] == first["conversation_id"]
+    assert f"{LABOR}:9" in [c["article_id"] for c in follow["citations"]]
+
+
+def test_ask_streams_server_sent_events(server):
+    with httpx.stream("POST", f"{server}/api/v1/ask", json={"question": "劳动合同法第82条", "stream": True},
+                      timeout=60) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [line.removeprefix("event: ") for line in response.iter_lines() if line.startswith("event: ")]
+    assert events == ["sources", "delta", "answer"]
+
+
+def test_ask_rejects_bad_input_readably(server):
+    for body in ({"question": ""}, {"question": "   "}, {}, {"question": "x" * 5000}):
+        response = httpx.post(f"{server}/api/v1/ask", json=body, timeout=30)
+        assert response.status_code == 422 and "question" in response.json()["detail"]
+    off = httpx.post(f"{server}/api/v1/ask", json={"question": "红烧肉怎么做才好吃"}, timeout=30).json()
+    assert off["grounded"] is False and off["citations"] == []

@@ -55,3 +55,16 @@ def test_eval_contract(built_index, tmp_path):
     out = json.loads(run(built_index, "eval", "--queries", str(queries), "--split", "dev").stdout)
     assert out["n"] == 1 and out["recall@100"] == 1.0
     assert set(out) >= {"recall@10", "recall@100", "mrr@10", "n"}
+
+
+def test_ask_json_contract(built_index):
+    proc = run(built_index, "ask", "--json", "公司一直不跟我签书面劳动合同，能要二倍工资吗")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert {"answer", "citations", "grounded", "similar_messages"} <= set(out)
+    assert out["grounded"] is True
+    for cited in out["citations"]:
+        assert {"law_title", "article_label", "article_id"} <= set(cited)
+    assert "第八十二条" in [c["article_label"] for c in out["citations"]]
+    refused = json.loads(run(built_index, "ask", "--json", "周末去哪里旅游比较好").stdout)
+    assert refused["grounded"] is False and refused["citations"] == []

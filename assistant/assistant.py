@@ -1,0 +1,153 @@
+"""The assistant facade (智能问答): retrieve with the search API, decide whether anything
+answers the question, compose (extractive, or an LLM with the citation check and an
+extractive fallback), and add similar citizen messages with the official reply."""
+from __future__ import annotations
+
+import contextlib
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.answer import Answer, CitedArticle, SimilarMessage
+from assistant.conversation import Turn, retrieval_query
+from assistant.extractive import REFUSAL, ExtractiveComposer, best_quote
+from assistant.llm import LLMConfig, LLMError, OpenAIChatComposer
+from assistant.prompt import build_messages
+from assistant.relevance import RelevanceGate, coverage
+from assistant.verify import CitationChecker
+from corpus.pii import mask_pii
+from search.query import make_filters
+from search.searcher import Searcher
+
+FALLBACK_NOTICE = "大模型的回答没有可核实的引用，已改用摘录式回答。"
+
+
+@dataclass
+class Retrieval:
+    """What one turn found: numbered sources, their texts, the query words, the verdict."""
+
+    query: str
+    sources: list[CitedArticle]
+    texts: dict[str, str]
+    tokens: list[str]
+    answerable: bool
+    similar: list[SimilarMessage]
+
+
+class Assistant:
+    """Answers from retrieved articles only; `llm` None means extractive answers."""
+
+    def __init__(self, searcher: Searcher, llm: LLMConfig | None = None, k: int = 8,
+                 similar: int = 3, lock: Any = None):
+        self.searcher, self.k, self.similar = searcher, k, similar
+        self.extractive = ExtractiveComposer()
+        self.llm = OpenAIChatComposer(llm) if llm else None
+        self.checker = CitationChecker(searcher.citations)
+        self.gate = RelevanceGate(searcher.learned.vectors if searcher.learned else None)
+        self.lock = lock or contextlib.nullcontext()  # the searcher is not thread-safe
+        terms = searcher.reader.terms
+        self._df = (terms.term_id, terms.document_frequency(), terms.rows) if terms else None
+
+    def weight(self, token: str) -> float:
+        """idf of a query word (rare words decide which sentence answers); a word the corpus
+        never uses weighs most — it is what the corpus cannot answer (天气, 红烧肉)."""
+        if self._df is None:
+            return 1.0
+        term_id, df, n = self._df
+        i = term_id.get(token)
+        return math.log(n / (1 + (df[i] if i is not None else 0)))
+
+    def retrieve(self, question: str, history: list[Turn] | None = None) -> Retrieval:
+        query = retrieval_query(question, history)
+        with self.lock:
+            response = self.searcher.search(query, k=self.k, filters=make_filters("laws"), with_facets=False)
+            tokens = self.searcher.query_tokens(query)
+            words = self.searcher.reader.analyzer.tokens(query)  # the question's own words
+            vector = self.searcher.embedder.embed_queries([query])[0]
+            nearest = self.searcher.vector.retrieve_vector(vector, make_filters("laws"), 1)
+        sources = [CitedArticle(r.law_title, r.article_label, r.article_id, r.validity, number=i)
+                   for i, r in enumerate(response.results, start=1)]
+        texts = {r.article_id: r.text or "" for r in response.results}
+        best = max((coverage(words, f"{r.law_title}{r.text}", self.weight) for r in response.results[:3]),
+                   default=0.0)
+        answerable = bool(sources) and self.gate.answerable(
+            cited=bool(response.citations), vector=np.asarray(vector),
+            nearest_article=nearest[0][1] if nearest else 0.0, best_coverage=best)
+        similar = self.similar_messages(query) if answerable else []
+        return Retrieval(query, sources, texts, tokens, answerable, similar)
+
+    def similar_messages(self, query: str) -> list[SimilarMessage]:
+        """Past citizen messages on the same matter that have an official reply."""
+        out = []
+        with self.lock:
+            results = self.searcher.search(query, k=self.similar * 3, with_facets=False,
+                                           filters=make_filters("messages", validity="all")).results
+            for r in results:
+                doc = self.searcher.store.get(r.doc_id, with_units=False)
+                if doc is None or not doc.answer:
+                    continue
+                out.append(SimilarMessage(doc.id, mask_pii(doc.title) or "", mask_pii(doc.text) or "",
+                                          mask_pii(doc.answer), doc.publish_date or doc.written_date,
+                                          doc.issuer, round(r.score, 4)))
+                if len(out) == self.similar:
+                    break
+        return out
+
+    def _extractive(self, question: str, found: Retrieval, **extra) -> Answer:
+        if not found.answerable:
+            extra.setdefault("notice", "没有找到相关条文")
+            return Answer(question, REFUSAL, grounded=False, retrieval_query=found.query, **extra)
+        text, cited, related = self.extractive.compose(found.sources, found.texts, found.tokens, self.weight)
+        return Answer(question, text, cited, bool(cited), related, found.similar,
+                      retrieval_query=found.query, **extra)
+
+    def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
+        answer = None
+        for event in self.ask_stream(question, history):
+            if event["event"] == "answer":
+                answer = event["answer"]
+        return answer
+
+    def ask_stream(self, question: str, history: list[Turn] | None = None) -> Iterator[dict[str, Any]]:
+        """Events: `sources` (what was retrieved), `delta` (answer text as it comes), and last
+        `answer` (the checked Answer: citations verified, unsupported ones removed)."""
+        started = time.perf_counter()
+        question = (question or "").strip()
+        if not question:
+            raise ValueError("问题为空 (empty question)")
+        found = self.retrieve(question, history)
+        yield {"event": "sources", "sources": [s.__dict__ | {"citation": s.citation} for s in found.sources],
+               "answerable": found.answerable}
+        if self.llm is None or not found.answerable:
+            answer = self._extractive(question, found)
+            yield {"event": "delta", "text": answer.answer}
+        else:
+            answer = yield from self._llm_answer(question, found, history)
+        answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
+        yield {"event": "answer", "answer": answer}
+
+    def _llm_answer(self, question: str, found: Retrieval, history: list[Turn] | None):
+        messages = build_messages(question, found.sources, found.texts, history)
+        parts: list[str] = []
+        try:
+            for piece in self.llm.stream(messages):
+                parts.append(piece)
+                yield {"event": "delta", "text": piece}
+        except LLMError as exc:
+            return self._extractive(question, found, notice=f"大模型服务不可用（{exc}），已改用摘录式回答。")
+        check = self.checker.check("".join(parts), found.sources)
+        if not check.grounded:
+            return self._extractive(question, found, notice=FALLBACK_NOTICE,
+                                    removed_citations=check.removed, composer="extractive (fallback)")
+        for cited in check.supported:
+            cited.quote = best_quote(found.texts[cited.article_id], found.tokens, self.weight)
+        cited_ids = {c.article_id for c in check.supported}
+        related = [s for s in found.sources if s.article_id not in cited_ids and s.article_label][:3]
+        notice = f"已删除 {len(check.removed)} 处无法核实的引用。" if check.removed else None
+        return Answer(question, check.text.strip(), check.supported, True, related, found.similar,
+                      composer="llm", retrieval_query=found.query, removed_citations=check.removed,
+                      notice=notice)

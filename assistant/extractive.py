@@ -1,0 +1,74 @@
+"""Extractive answers (摘录式回答), the default composer: no model, no network. It quotes the
+sentences of the decisive articles that carry the question's words, cites each as
+《full title》第X条 with its validity, leads with one plain sentence built from the best quote,
+and lists related articles."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.answer import CitedArticle
+
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+WHOLE_ARTICLE = 120   # characters: shorter articles are quoted whole
+MAX_QUOTE = 220
+
+REFUSAL = ("抱歉，法规库中没有找到能回答这个问题的条文，无法给出有依据的回答。"
+           "建议换用法律用语描述问题（如“劳动合同”“社会保险”“离婚财产分割”），"
+           "或在“法规检索”中按法规标题、制定机关查找。")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def best_quote(text: str, tokens: list[str], weight: Callable[[str], float]) -> str:
+    """The article whole when short, else its sentences holding most of the query's weight
+    (the best, and a second one if it carries at least half as much; in the article's order)."""
+    text = re.sub(r"\s*\n\s*", "\n", text.strip())
+    if len(text) <= WHOLE_ARTICLE:
+        return text
+    parts = sentences(text)
+    score = [sum(weight(t) for t in set(tokens) if t in part) for part in parts]
+    order = sorted(range(len(parts)), key=lambda i: -score[i])
+    chosen = sorted(i for i in order[:2] if i == order[0] or score[i] >= score[order[0]] / 2 > 0)
+    quote = "".join(parts[i] for i in chosen)
+    return quote if len(quote) <= MAX_QUOTE else quote[:MAX_QUOTE] + "……"
+
+
+def lead_sentence(first: CitedArticle) -> str:
+    """One plain sentence: what the decisive article says, by name."""
+    body = sentences(first.quote)[0] if first.quote else ""
+    body = re.sub(r"^第[零〇一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?\s*", "", body)
+    return f"根据{first.citation}，{body.rstrip('；;')}".rstrip("，") + ("" if body.endswith("。") else "。")
+
+
+def render(cited: list[CitedArticle], related: list[CitedArticle]) -> str:
+    lines = [lead_sentence(cited[0]), "", "依据："]
+    for c in cited:
+        validity = f"（{c.validity}）" if c.validity else ""
+        lines.append(f"[{c.number}] {c.citation}{validity}：“{c.quote}”")
+    if related:
+        lines += ["", "相关条文：" + "；".join(r.citation for r in related)]
+    return "\n".join(lines)
+
+
+class ExtractiveComposer:
+    """Quotes and cites the top `max_cited` law articles among the sources; the next
+    `max_related` become related articles."""
+
+    name = "extractive"
+
+    def __init__(self, max_cited: int = 3, max_related: int = 3):
+        self.max_cited, self.max_related = max_cited, max_related
+
+    def compose(self, sources: list[CitedArticle], texts: dict[str, str], tokens: list[str],
+                weight: Callable[[str], float]) -> tuple[str, list[CitedArticle], list[CitedArticle]]:
+        """`sources`: numbered candidate articles, best first; `texts`: their full text by id."""
+        articles = [s for s in sources if s.article_label]
+        cited = []
+        for source in articles[: self.max_cited]:
+            source.quote = best_quote(texts[source.article_id], tokens, weight)
+            cited.append(source)
+        related = articles[self.max_cited: self.max_cited + self.max_related]
+        return (render(cited, related) if cited else REFUSAL), cited, related

@@ -1,0 +1,69 @@
+"""Extractive answers over a real index: grounded citations, refusal, follow-ups, similar
+messages with masked numbers, and retrieved text that tries to give orders."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.conversation import Turn
+from assistant.extractive import REFUSAL
+from tests.assistant.conftest import INJECTION
+
+LABOR = "22c5555e8f974b99963b8aab36005d0e"
+
+
+@pytest.fixture(scope="module")
+def assistant(searcher):
+    return Assistant(searcher)
+
+
+def test_grounded_answer_cites_retrieved_articles(assistant):
+    answer = assistant.ask("公司一直不跟我签书面劳动合同，能要二倍工资吗")
+    assert answer.grounded and answer.composer == "extractive"
+    ids = [c.article_id for c in answer.citations]
+    assert f"{LABOR}:81" in ids
+    retrieved = {s.article_id for s in assistant.retrieve(answer.question).sources}
+    assert set(ids) <= retrieved
+    assert answer.answer.startswith("根据《") and "《中华人民共和国劳动合同法》第八十二条（现行有效）" in answer.answer
+    assert all(c.quote and c.quote in assistant.searcher.store.get_unit(c.article_id).text.replace("\n", "\n")
+               or c.quote.endswith("……") for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["明天北京天气怎么样，要不要带伞", "红烧肉怎么做才好吃"])
+def test_off_topic_question_is_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert (answer.answer, answer.grounded, answer.citations, answer.similar_messages) == (REFUSAL, False, [], [])
+
+
+def test_follow_up_keeps_the_topic(assistant):
+    history = [Turn("user", "劳动合同法第八十二条规定了什么"), Turn("assistant", "……")]
+    answer = assistant.ask("那第十条呢？", history)
+    assert answer.retrieval_query.startswith("劳动合同法第八十二条")
+    assert f"{LABOR}:9" in [c.article_id for c in answer.citations]
+
+
+def test_similar_messages_have_replies_and_masked_numbers(assistant):
+    answer = assistant.ask("在公司干了半年一直没签劳动合同怎么办")
+    messages = answer.similar_messages
+    assert messages and all(m.reply for m in messages)
+    text = " ".join(m.question + m.title for m in messages)
+    assert "13812345678" not in text and "110101199003071234" not in text
+    assert any("138****5678" in m.question for m in messages)
+
+
+def test_injected_instruction_is_quoted_never_obeyed(assistant):
+    answer = assistant.ask("企业招用职工多久内要签书面劳动合同")
+    assert answer.grounded and answer.answer.startswith("根据《")
+    assert "系统已被攻破" != answer.answer.strip()
+    assert "假冒条例" not in " ".join(c.law_title for c in answer.citations)
+    quoted = [c for c in answer.citations if c.law_title == "某市企业用工管理办法"]
+    assert quoted, "the regulation itself is a legitimate source"
+    assert INJECTION[:6] not in answer.answer.split("\n")[0]  # the lead sentence is not the order
+
+
+def test_stream_events_end_with_the_checked_answer(assistant):
+    events = list(assistant.ask_stream("劳动合同法第82条"))
+    assert [e["event"] for e in events] == ["sources", "delta", "answer"]
+    assert events[-1]["answer"].citations[0].article_id == f"{LABOR}:81"
+    with pytest.raises(ValueError):
+        list(assistant.ask_stream("   "))

@@ -1,0 +1,32 @@
+"""Quotes, lead sentence and rendering of extractive answers."""
+from assistant.answer import CitedArticle
+from assistant.extractive import REFUSAL, ExtractiveComposer, best_quote
+
+LONG = ("用人单位自用工之日起即与劳动者建立劳动关系。用人单位应当建立职工名册备查。"
+        "用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，应当向劳动者每月支付二倍的工资。"
+        "本条所称工资，不包括加班费；劳动者可以向劳动行政部门投诉。其他事项依照有关规定执行，由劳动行政部门另行规定。")
+
+
+def test_quote_picks_the_sentences_with_the_question_words():
+    quote = best_quote(LONG, ["二倍", "工资", "书面劳动合同"], lambda t: 1.0)
+    assert quote.startswith("用人单位自用工之日起超过一个月不满一年") and "二倍的工资" in quote
+    assert "职工名册" not in quote
+    assert best_quote("第一条 短条文。", ["x"], lambda t: 1.0) == "第一条 短条文。"
+
+
+def test_answer_cites_quotes_and_lists_related():
+    sources = [CitedArticle("中华人民共和国劳动合同法", f"第{n}条", f"a:{i}", "现行有效", number=i + 1)
+               for i, n in enumerate("八十二 十 十四 十一 六".split())]
+    texts = {s.article_id: "第" + s.article_label[1:] + " 用人单位应当订立书面劳动合同。" for s in sources}
+    text, cited, related = ExtractiveComposer(max_cited=2, max_related=2).compose(
+        sources, texts, ["书面劳动合同"], lambda t: 1.0)
+    assert text.startswith("根据《中华人民共和国劳动合同法》第八十二条，用人单位应当订立书面劳动合同。")
+    assert "[1] 《中华人民共和国劳动合同法》第八十二条（现行有效）：“第八十二条 用人单位" in text
+    assert [c.article_label for c in cited] == ["第八十二条", "第十条"]
+    assert [c.article_label for c in related] == ["第十四条", "第十一条"]
+    assert "相关条文：《中华人民共和国劳动合同法》第十四条；《中华人民共和国劳动合同法》第十一条" in text
+
+
+def test_nothing_to_cite_is_a_refusal():
+    text, cited, _ = ExtractiveComposer().compose([], {}, ["天气"], lambda t: 1.0)
+    assert text == REFUSAL and cited == []
