@@ -26,11 +26,13 @@ index: ingest
 learn: index
 	$(BIN)/fagui learn --queries $$($(BIN)/python -c "from corpus.config import default_data_dir as d; print(d())")/stard/queries.jsonl --split train
 
-# Until the UI lands (issues 5-6) the main job is ingest + index + learn, then a search
-# (first run ~25 min on 2 cores, mostly embeddings; later runs reuse the caches).
-run: learn
-	$(BIN)/fagui index info
-	$(BIN)/fagui search "入职半年公司不签合同怎么办" -k 5
+# The main job: whatever is missing (store, index, learned ranking) is made, then the app is
+# served at http://$(HOST):$(PORT)/ (first run ~20 min on 2 cores, mostly embeddings).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+run: setup
+	$(BIN)/fagui prepare
+	$(BIN)/fagui serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc

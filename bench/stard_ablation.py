@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
 from search.evaluate import load_queries, mean_scores, score_ranking  # noqa: E402
-from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion_weights  # noqa: E402
+from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
 from search.query import make_filters  # noqa: E402
 from search.rerank import SOURCES, AnswerPriors, LightGBMReranker  # noqa: E402
 from search.searcher import RERANK_TOP, Searcher  # noqa: E402
@@ -37,15 +37,15 @@ def main() -> None:
     report = learn_all(searcher, train, filters, args.folds)
     folder = settings.index_dir / LEARNED_DIR
     searcher.learned = AnsweredQuestions.load(folder, searcher.reader.analyzer)
-    weights = load_fusion_weights(folder)
+    weights, method = load_fusion(folder)
     dev_parts = [searcher.source_rankings(q.question, filters)[1] for q in dev]
     stages = {f"{n}_alone": fused_metrics(searcher, dev, dev_parts, {n: 1.0}) for n in SOURCES}
     stages["equal_weights"] = fused_metrics(searcher, dev, dev_parts, {n: 1.0 for n in SOURCES})
-    stages["tuned_weights"] = fused_metrics(searcher, dev, dev_parts, weights)
+    stages["tuned_weights"] = fused_metrics(searcher, dev, dev_parts, weights, method=method)
     reranker, priors = LightGBMReranker(folder / "reranker.txt"), AnswerPriors(searcher.learned.keys)
     reranked = []
     for query, parts in zip(dev, dev_parts):
-        ids, x, keys = rerank_features(searcher, query.question, parts, priors, weights, RERANK_TOP)
+        ids, x, keys = rerank_features(searcher, query.question, parts, priors, weights, RERANK_TOP, method)
         scores = reranker.rerank(ids, x)
         reranked.append(score_ranking(query.gold, [keys[i] for i in sorted(range(len(ids)), key=lambda i: -scores[ids[i]])]))
     stages["tuned_weights_reranked"] = mean_scores(reranked)

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.stard_embedders import SCOPE_TYPES  # noqa: E402
 from corpus.config import Settings  # noqa: E402
 from search.evaluate import evaluate, load_queries  # noqa: E402
-from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion_weights  # noqa: E402
+from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
 from search.query import make_filters  # noqa: E402
 from search.rerank import AnswerPriors, LightGBMReranker  # noqa: E402
 from search.searcher import SearchConfig, Searcher  # noqa: E402
@@ -41,7 +41,7 @@ def main() -> None:
         fitted = learn_all(searcher, train, filters)
         folder = searcher.reader.index_dir / LEARNED_DIR  # reload what learn_all saved
         searcher.learned = AnsweredQuestions.load(folder, searcher.reader.analyzer)
-        searcher.fusion_weights = load_fusion_weights(folder)
+        searcher.fusion_weights, searcher.fusion_method = load_fusion(folder)
         searcher.reranker = LightGBMReranker(folder / "reranker.txt")
         searcher.priors = AnswerPriors(searcher.learned.keys)
 

@@ -41,3 +41,42 @@ def corpus_stats(store: SQLiteDocumentStore) -> dict[str, Any]:
         "sources": [dict(r) for r in store.conn.execute(
             "SELECT key, kind, path, documents, units, ingested_at FROM sources ORDER BY key")],
     }
+
+
+def overview_counts(store: SQLiteDocumentStore, top: int = 15) -> dict[str, list[tuple[str, int]]]:
+    """What a decision-maker plots (统计): laws by 效力级别 and by year, documents by region,
+    the most active issuers; current versions only, so amended laws count once."""
+    def rows(sql: str) -> list[tuple[str, int]]:
+        return [(str(k), int(v)) for k, v in store.conn.execute(sql).fetchall()]
+
+    current = "validity = '现行有效'"
+    return {
+        "laws_by_type": rows(f"SELECT doc_type, COUNT(*) FROM documents WHERE collection = 'laws' AND {current} "
+                             "GROUP BY doc_type ORDER BY 2 DESC"),
+        "laws_by_year": rows(f"SELECT SUBSTR(publish_date, 1, 4) y, COUNT(*) FROM documents WHERE collection = 'laws' "
+                             f"AND {current} AND publish_date IS NOT NULL AND y >= '1980' GROUP BY y ORDER BY y"),
+        "by_region": rows("SELECT COALESCE(region, '全国'), COUNT(*) FROM documents WHERE collection != 'messages' "
+                          f"AND {current} GROUP BY 1 ORDER BY 2 DESC LIMIT {int(top)}"),
+        "top_issuers": rows("SELECT issuer, COUNT(*) FROM documents WHERE issuer IS NOT NULL AND issuer != '' "
+                            f"AND collection != 'messages' GROUP BY issuer ORDER BY 2 DESC LIMIT {int(top)}"),
+    }
+
+
+def find_notices(store: SQLiteDocumentStore, issuer: str | None = None, doc_number: str | None = None,
+                 since: str | None = None, until: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Policy notices (政策文件) by 发文机关 (substring), 发文字号 (substring) and date, newest first."""
+    where, params = ["collection = 'notices'"], []
+    for column, value in (("issuer", issuer), ("doc_number", doc_number)):
+        if value and value.strip():
+            where.append(f"{column} LIKE ?")
+            params.append(f"%{value.strip()}%")
+    date = "COALESCE(publish_date, written_date)"
+    if since:
+        where.append(f"{date} >= ?")
+        params.append(since)
+    if until:
+        where.append(f"{date} <= ?")
+        params.append(until)
+    sql = (f"SELECT id, title, issuer, doc_number, written_date, publish_date FROM documents "
+           f"WHERE {' AND '.join(where)} ORDER BY {date} DESC LIMIT {int(limit)}")
+    return [dict(r) for r in store.conn.execute(sql, params)]

@@ -116,15 +116,18 @@ class AnsweredQuestions:
         return learned
 
 
-def load_fusion_weights(folder: Path) -> dict[str, float]:
-    """Fusion weights per source tuned on train (bench/tune_fusion.py); {} = all equal."""
+def load_fusion(folder: Path) -> tuple[dict[str, float], str]:
+    """Fusion weights per source and the method tuned on train; ({}, "rrf") = equal RRF."""
     path = folder / "fusion.json"
-    return json.loads(path.read_text(encoding="utf-8"))["weights"] if path.exists() else {}
+    if not path.exists():
+        return {}, "rrf"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data["weights"], data.get("method", "rrf")
 
 
-def save_fusion_weights(folder: Path, weights: dict[str, float], report: dict) -> None:
+def save_fusion(folder: Path, weights: dict[str, float], method: str, report: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "fusion.json").write_text(json.dumps({"weights": weights, "report": report},
+    (folder / "fusion.json").write_text(json.dumps({"weights": weights, "method": method, "report": report},
                                                    ensure_ascii=False, indent=2), encoding="utf-8")
 
 

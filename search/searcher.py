@@ -14,8 +14,8 @@ from indexer.embedders import make_embedder
 from indexer.reader import IndexReader
 from search.citations import Citation, CitationParser
 from search.evaluate import norm_title
-from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion_weights
-from search.fusion import rrf
+from search.fusion import fuse
+from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion
 from search.query import ParsedQuery, SearchFilters, parse_query
 from search.rerank import AnswerPriors, LightGBMReranker, candidate_features
 from search.results import SearchResult, facets, highlight
@@ -24,6 +24,7 @@ from search.unitmeta import UnitMeta
 
 MODES = ("hybrid", "keyword", "vector")
 RERANK_TOP = 150
+_CITATION_FILLER = {"规定", "内容", "条文", "原文", "全文", "什么", "怎么", "如何", "哪些", "说", "讲", "写"}
 SYNONYMS_FILE = Path(__file__).parent / "resources" / "synonyms.txt"
 
 
@@ -86,7 +87,7 @@ class Searcher:
         self._key_rows: dict | None = None
         learned_dir = Path(index_dir) / LEARNED_DIR
         self.learned = AnsweredQuestions.load(learned_dir, self.reader.analyzer)
-        self.fusion_weights = load_fusion_weights(learned_dir)
+        self.fusion_weights, self.fusion_method = load_fusion(learned_dir)
         model = learned_dir / "reranker.txt"
         self.reranker = LightGBMReranker(model) if model.exists() and self.learned else None
         self.priors = AnswerPriors(self.learned.keys) if self.learned else None
@@ -117,6 +118,23 @@ class Searcher:
             uids.extend(allowed[:1] or [r[0] for r in rows[:1]])
         return uids
 
+    def _only_citations(self, text: str, cited: list[Citation]) -> bool:
+        """True when the query is just citations (劳动合同法第82条是怎么规定的): nothing else to rank by."""
+        for c in sorted(cited, key=lambda c: -c.start):
+            text = text[:max(0, c.start - len(c.alias) - 2)] + " " + text[c.end:]
+        return not [t for t in self.reader.analyzer.tokens(text) if t not in _CITATION_FILLER]
+
+    def _neighbours(self, uids: list[str], filters: SearchFilters) -> list[str]:
+        """The article before and after each cited one, same document, passing the filters."""
+        mask, out = self.vector.mask(filters), []
+        for uid in uids:
+            doc, seq = uid.rsplit(":", 1)
+            for other in (f"{doc}:{int(seq) - 1}", f"{doc}:{int(seq) + 1}"):
+                row = self.meta.row_of_uid.get(other)
+                if row is not None and mask[row] and self.meta.columns["label"][row] and other not in uids:
+                    out.append(other)
+        return out
+
     def source_rankings(self, text: str, filters: SearchFilters, mode: str = "hybrid"):
         """Ranked unit ids per source, and each source's raw scores (the score parts)."""
         depth = self.config.depth
@@ -138,10 +156,8 @@ class Searcher:
 
     def candidates(self, parsed: ParsedQuery, filters: SearchFilters, mode: str):
         """Fused scores and score parts of the candidate units (before dedup and paging)."""
-        rankings, parts = self.source_rankings(parsed.text, filters, mode)
-        names = list(rankings)
-        weights = [self.fusion_weights.get(n, 1.0) for n in names]
-        fused = rrf([rankings[n] for n in names], weights, self.config.rrf_k)
+        _, parts = self.source_rankings(parsed.text, filters, mode)
+        fused = fuse(parts, self.fusion_weights, self.fusion_method, self.config.rrf_k)
         if self.reranker is not None and self.learned is not None and mode == "hybrid" and fused:
             fused = self._rerank(parsed.text, parts, fused)
         return fused, parts
@@ -187,6 +203,9 @@ class Searcher:
         top = max(fused.values(), default=0.0)
         for rank, uid in enumerate(cited_uids):
             fused[uid] = top + 1.0 + (len(cited_uids) - rank) * 1e-3  # exact citations first
+        if cited_uids and self._only_citations(parsed.text, cited):
+            for rank, uid in enumerate(self._neighbours(cited_uids, filters)):
+                fused[uid] = top + 0.5 - rank * 1e-3  # then the articles around them
         ranked = sorted(fused, key=fused.get, reverse=True)
         results, seen = [], set()
         terms = self.reader.analyzer.tokens(parsed.text)

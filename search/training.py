@@ -14,9 +14,9 @@ from collections.abc import Callable
 import numpy as np
 
 from search.evaluate import EvalQuery, mean_scores, norm_title, score_ranking
-from search.fusion import rrf
+from search.fusion import FUSION_METHODS, fuse
 from search.learn import article_tokens, article_vectors, fit_learned
-from search.learning import LEARNED_DIR, AnsweredQuestions, save_fusion_weights
+from search.learning import LEARNED_DIR, AnsweredQuestions, save_fusion
 from search.query import SearchFilters
 from search.rerank import SOURCES, AnswerPriors, candidate_features, train_lambdarank
 
@@ -54,40 +54,49 @@ def _keys(searcher, ids) -> list[tuple[str, str]]:
     return [(norm_title(searcher.meta.value(u, "title")), searcher.meta.value(u, "label")) for u in ids]
 
 
-def fused_metrics(searcher, queries, parts_list, weights, k=60) -> dict[str, float]:
+def _sources(parts: dict) -> dict:
+    return {n: s for n, s in parts.items() if n in SOURCES}
+
+
+def fused_metrics(searcher, queries, parts_list, weights, k=60, method: str = "rrf") -> dict[str, float]:
     scores = []
     for query, parts in zip(queries, parts_list):
-        names = [n for n in parts if weights.get(n, 0) > 0 and n in SOURCES]
-        fused = rrf([sorted(parts[n], key=parts[n].get, reverse=True) for n in names],
-                    [weights[n] for n in names], k)
+        fused = fuse(_sources(parts), {n: weights.get(n, 0.0) for n in SOURCES}, method, k)
         scores.append(score_ranking(query.gold, _keys(searcher, sorted(fused, key=fused.get, reverse=True))))
     return mean_scores(scores)
 
 
-def tune_fusion(searcher, train, oof) -> tuple[dict[str, float], dict]:
-    """Coordinate ascent on R@10 + MRR@10 + R@100/2 of out-of-fold fusion."""
-    parts_list = [p for p, _ in oof]
+def _objective(m: dict) -> float:
+    return m["recall@10"] + m["mrr@10"] + 0.5 * m["recall@100"]
 
-    def objective(m):
-        return m["recall@10"] + m["mrr@10"] + 0.5 * m["recall@100"]
 
+def _ascend(searcher, train, parts_list, method: str) -> tuple[dict[str, float], dict, dict]:
+    """Coordinate ascent on R@10 + MRR@10 + R@100/2 of out-of-fold fusion by `method`."""
     weights = {n: 1.0 for n in SOURCES}
-    best = fused_metrics(searcher, train, parts_list, weights)
-    equal = best
+    best = equal = fused_metrics(searcher, train, parts_list, weights, method=method)
     for _ in range(3):
         for name in SOURCES:
             for value in GRID:
                 trial = weights | {name: value}
-                score = fused_metrics(searcher, train, parts_list, trial)
-                if objective(score) > objective(best) + 1e-9:
+                score = fused_metrics(searcher, train, parts_list, trial, method=method)
+                if _objective(score) > _objective(best) + 1e-9:
                     weights, best = trial, score
-    return weights, {"train_out_of_fold": best, "train_equal_weights": equal}
+    return weights, best, equal
 
 
-def rerank_features(searcher, question, parts, priors, weights, top):
-    names = [n for n in parts if n in SOURCES]
-    fused = rrf([sorted(parts[n], key=parts[n].get, reverse=True) for n in names],
-                [weights.get(n, 1.0) for n in names], searcher.config.rrf_k)
+def tune_fusion(searcher, train, oof) -> tuple[dict[str, float], str, dict]:
+    """Weights for each fusion method; the method with the better train objective wins."""
+    parts_list = [p for p, _ in oof]
+    tuned = {m: _ascend(searcher, train, parts_list, m) for m in FUSION_METHODS}
+    method = max(tuned, key=lambda m: _objective(tuned[m][1]))
+    weights, best, equal = tuned[method]
+    report = {"train_out_of_fold": best, "train_equal_weights": equal,
+              "by_method": {m: {"weights": w, "train_out_of_fold": b} for m, (w, b, _) in tuned.items()}}
+    return weights, method, report
+
+
+def rerank_features(searcher, question, parts, priors, weights, top, method: str = "rrf"):
+    fused = fuse(_sources(parts), weights, method, searcher.config.rrf_k)
     fused = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:top])
     meta = searcher.meta
     keys = dict(zip(fused, _keys(searcher, fused)))
@@ -96,10 +105,11 @@ def rerank_features(searcher, question, parts, priors, weights, top):
     return ids, x, [keys[u] for u in ids]
 
 
-def train_reranker(searcher, train, oof, weights, top: int) -> int:
+def train_reranker(searcher, train, oof, weights, top: int, method: str = "rrf") -> int:
     groups = []
     for query, (parts, fold_keys) in zip(train, oof):
-        _, x, keys = rerank_features(searcher, query.question, parts, AnswerPriors(fold_keys), weights, top)
+        _, x, keys = rerank_features(searcher, query.question, parts, AnswerPriors(fold_keys), weights, top,
+                                     method)
         y = np.array([float(k in query.gold) for k in keys], dtype=np.float32)
         if y.any():
             groups.append((x, y))
@@ -114,7 +124,7 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
 
     fit_learned(searcher, train)
     oof = out_of_fold_parts(searcher, train, filters, folds, progress)
-    weights, report = tune_fusion(searcher, train, oof)
-    save_fusion_weights(searcher.reader.index_dir / LEARNED_DIR, weights, report)
-    report["reranker_groups"] = train_reranker(searcher, train, oof, weights, RERANK_TOP)
-    return {"weights": weights, **report}
+    weights, method, report = tune_fusion(searcher, train, oof)
+    save_fusion(searcher.reader.index_dir / LEARNED_DIR, weights, method, report)
+    report["reranker_groups"] = train_reranker(searcher, train, oof, weights, RERANK_TOP, method)
+    return {"weights": weights, "method": method, **report}

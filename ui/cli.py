@@ -450,6 +450,32 @@ def learn_cmd(
                       "saved": str(searcher.reader.index_dir / "learned"), **report}, ensure_ascii=False))
 
 
+@app.command("prepare")
+def prepare_cmd(store: StoreOption = None, index_dir: IndexDirOption = None) -> None:
+    """准备数据：缺什么补什么 (ingest the shared data if the store is empty, build the index if
+    there is none, learn from STARD train if nothing is learned yet; each step shows progress)."""
+    from indexer.manifest import current_generation
+    from search.learning import LEARNED_DIR
+
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    if settings.data_dir is None:
+        _fail("no shared data folder: set FAGUI_DATA_DIR (or keep ../shared/data beside the repo)")
+    db = _open_store(settings.store_path, readonly=False)
+    empty = db.count("documents") == 0
+    db.close()
+    if empty:
+        err.print("1/3 导入 ingest: laws, notices, messages")
+        ingest_cmd(["all"], settings.store_path, settings.data_dir)
+    if current_generation(settings.index_dir) is None:
+        err.print("2/3 建索引 index build (first time ~13 min on 2 cores)")
+        index_build_cmd(settings.store_path, settings.index_dir)
+    if not (settings.index_dir / LEARNED_DIR / "reranker.txt").exists():
+        err.print("3/3 学习 learn from STARD train")
+        learn_cmd(settings.data_dir / "stard/queries.jsonl", "train", 5, None, None,
+                  settings.store_path, settings.index_dir)
+    err.print("就绪 ready")
+
+
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",

@@ -7,7 +7,7 @@ import pytest
 from assistant.assistant import Assistant
 from assistant.conversation import Turn
 from assistant.extractive import REFUSAL
-from tests.assistant.conftest import INJECTION
+from tests.conftest import INJECTION
 
 LABOR = "22c5555e8f974b99963b8aab36005d0e"
 

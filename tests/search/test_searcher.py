@@ -60,3 +60,11 @@ def test_malformed_queries_never_raise(searcher, query):
 def test_empty_query_is_a_clear_error(searcher):
     with pytest.raises(QueryError):
         searcher.search("  ")
+
+
+def test_a_bare_citation_brings_its_neighbours_next(searcher):
+    results = searcher.search("劳动合同法第82条是怎么规定的", k=4).results
+    assert [r.article_id for r in results[:3]] == [f"{LABOR}:81", f"{LABOR}:80", f"{LABOR}:82"]
+    assert [r.article_label for r in results[1:3]] == ["第八十一条", "第八十三条"]
+    question = searcher.search("劳动合同法第82条 试用期工资", k=3).results  # more than a citation:
+    assert question[0].article_id == f"{LABOR}:81"                       # ranked by the question

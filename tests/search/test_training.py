@@ -35,12 +35,14 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     searcher = Searcher(store, folder / "index")
     report = learn_all(searcher, train, make_filters("laws"), folds=3)
     assert set(report["weights"]) == {"keyword", "vector", "adapted", "questions", "neighbours"}
-    assert report["reranker_groups"] > 0
+    assert report["reranker_groups"] > 0 and report["method"] in ("rrf", "weighted")
+    assert set(report["by_method"]) == {"rrf", "weighted"}
     learned = folder / "index" / "learned"
     assert {"questions.json", "adapter.npy", "fusion.json", "reranker.txt"} <= {p.name for p in learned.iterdir()}
     searcher.close()
     fresh = Searcher(SQLiteDocumentStore(folder / "store.sqlite3", readonly=True), folder / "index")
     assert fresh.reranker is not None and fresh.learned is not None
+    assert fresh.fusion_method == report["method"]
     top = fresh.search("喝酒以后开车被抓了会怎样", k=5).results
     assert top and "rerank" in top[0].scores
     fresh.close()

