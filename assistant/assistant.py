@@ -46,9 +46,14 @@ class Assistant:
         self.searcher, self.k, self.similar = searcher, k, similar
         self.extractive = ExtractiveComposer()
         self.llm = OpenAIChatComposer(llm) if llm else None
+        self.lock = lock or contextlib.nullcontext()  # the searcher is not thread-safe
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read what is derived from the index (after `Searcher.reload`)."""
+        searcher = self.searcher
         self.checker = CitationChecker(searcher.citations)
         self.gate = RelevanceGate(searcher.learned.vectors if searcher.learned else None)
-        self.lock = lock or contextlib.nullcontext()  # the searcher is not thread-safe
         terms = searcher.reader.terms
         self._df = (terms.term_id, terms.document_frequency(), terms.rows) if terms else None
 

@@ -2,7 +2,9 @@
 
 Environment: FAGUI_DATA_DIR (the shared data), FAGUI_HOME (where fagui keeps its state),
 FAGUI_STORE (the document store file), FAGUI_INDEX_DIR (indexes), FAGUI_LLM_BASE_URL /
-FAGUI_LLM_MODEL / FAGUI_LLM_API_KEY (an OpenAI-compatible model for the assistant).
+FAGUI_LLM_MODEL / FAGUI_LLM_API_KEY (an OpenAI-compatible model for the assistant);
+FAGUI_CONFIG_DIR (API keys), FAGUI_READ_REQUIRES_KEY, FAGUI_RATE_LIMIT, FAGUI_MAX_REQUEST_MB,
+FAGUI_CORS_ORIGINS, FAGUI_QUERY_LOG_DAYS (security and logging, see the README).
 """
 from __future__ import annotations
 
@@ -37,6 +39,13 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+    # Security (issue 7): keys live in the config dir; reading may or may not need a key.
+    config_dir: Path = Path.home() / ".config" / "fagui"
+    read_requires_key: bool = False
+    rate_limit: str = "120/minute"        # per key (or client IP) on search and ask; "" = off
+    max_request_mb: float = 20.0          # request bodies, uploads included
+    cors_origins: tuple[str, ...] = ()
+    query_log_days: int = 0               # 0 = no query log; else keep masked queries N days
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, home: Path | None = None,
@@ -50,4 +59,10 @@ class Settings:
             llm_base_url=os.environ.get("FAGUI_LLM_BASE_URL") or None,
             llm_model=os.environ.get("FAGUI_LLM_MODEL") or None,
             llm_api_key=os.environ.get("FAGUI_LLM_API_KEY") or None,
+            config_dir=Path(os.environ.get("FAGUI_CONFIG_DIR") or Path.home() / ".config" / "fagui"),
+            read_requires_key=os.environ.get("FAGUI_READ_REQUIRES_KEY", "").lower() in ("1", "true", "yes"),
+            rate_limit=os.environ.get("FAGUI_RATE_LIMIT", "120/minute"),
+            max_request_mb=float(os.environ.get("FAGUI_MAX_REQUEST_MB", "20")),
+            cors_origins=tuple(o.strip() for o in os.environ.get("FAGUI_CORS_ORIGINS", "").split(",") if o.strip()),
+            query_log_days=int(os.environ.get("FAGUI_QUERY_LOG_DAYS", "0")),
         )

@@ -72,7 +72,7 @@ class Searcher:
     """Loads store, indexes and embedder once; `search` answers one query."""
 
     def __init__(self, store: SQLiteDocumentStore, index_dir: str | Path,
-                 config: SearchConfig | None = None):
+                 config: SearchConfig | None = None, embedder=None):
         self.store = store
         self.reader = IndexReader(index_dir)
         self.config = config or SearchConfig()
@@ -80,7 +80,8 @@ class Searcher:
         self.citations = CitationParser.from_store(store)
         self.keyword = make_keyword_retriever(self.config.keyword_backend, self.reader, self.meta,
                                               max_terms=self.config.max_terms)
-        self.embedder = make_embedder(self.reader.manifest.embedder)
+        same = embedder is not None and embedder.name == self.reader.manifest.embedder
+        self.embedder = embedder if same else make_embedder(self.reader.manifest.embedder)
         self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta)
         self.synonyms = load_synonyms()
         self._docs: dict[str, Any] = {}
@@ -249,6 +250,21 @@ class Searcher:
                     "fused": round(score, 6), "citation": 1.0 if cited else 0.0,
                     **({"rerank": round(parts["rerank"][uid], 4)} if uid in parts.get("rerank", {}) else {})},
             text=unit.text)
+
+    def reload(self, lock=None) -> dict[str, Any]:
+        """Open the index's current generation (and a fresh store connection) after an update.
+        Everything is loaded first; only the swap happens under `lock`, so requests never see a
+        half-updated searcher and wait only for the swap."""
+        import contextlib
+
+        fresh = Searcher(SQLiteDocumentStore(self.store.path, readonly=True), self.reader.index_dir,
+                         self.config, self.embedder)
+        with lock or contextlib.nullcontext():
+            old_reader, old_store = self.reader, self.store
+            self.__dict__.update(fresh.__dict__)
+        old_reader.close()
+        old_store.close()
+        return {"generation": self.reader.folder.name, "units": len(self.reader.uids)}
 
     def close(self) -> None:
         self.reader.close()

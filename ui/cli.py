@@ -27,6 +27,8 @@ app.add_typer(corpus_app, name="corpus")
 index_app = typer.Typer(help="索引：构建、更新、删除、查看 (indexes: build, update, delete, info).",
                         no_args_is_help=True)
 app.add_typer(index_app, name="index")
+keys_app = typer.Typer(help="接口密钥 (API keys: create, list, revoke).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 err = Console(stderr=True)
 
 class RateColumn(ProgressColumn):
@@ -448,6 +450,50 @@ def learn_cmd(
         report = learn_all(searcher, items, filters, folds, lambda n: bars.advance(task, n))
     print(json.dumps({"questions": len(items), "split": split,
                       "saved": str(searcher.reader.index_dir / "learned"), **report}, ensure_ascii=False))
+
+
+def _keys():
+    from ui.keys import KeyStore
+
+    return KeyStore(Settings.from_env().config_dir)
+
+
+@keys_app.command("create")
+def keys_create_cmd(role: Annotated[str, typer.Option("--role", help="reader | admin")],
+                    note: Annotated[str, typer.Option("--note", help="备注 (who/what it is for)")] = "") -> None:
+    """新建密钥；密钥只显示这一次 (prints the new key once, on stdout)."""
+    from ui.keys import KeyError_
+
+    try:
+        key, secret = _keys().create(role, note)
+    except KeyError_ as exc:
+        _fail(str(exc))
+    err.print(f"key id {key.key_id}, role {key.role}: store it now, it is not shown again")
+    print(secret)
+
+
+@keys_app.command("list")
+def keys_list_cmd(as_json: JsonOption = False) -> None:
+    """列出密钥 (ids, roles, dates; never the keys)."""
+    rows = [k.public() for k in _keys().list()]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    for k in rows:
+        print(f"{k['key_id']}  {k['role']:<6}  created {k['created']}  "
+              f"{'revoked ' + k['revoked'] if k['revoked'] else 'active'}  {k['note']}")
+
+
+@keys_app.command("revoke")
+def keys_revoke_cmd(key_id: Annotated[str, typer.Argument(help="密钥 id")]) -> None:
+    """吊销密钥 (takes effect in a running server at its next request)."""
+    from ui.keys import KeyError_
+
+    try:
+        key = _keys().revoke(key_id)
+    except KeyError_ as exc:
+        _fail(str(exc))
+    print(f"revoked {key.key_id} ({key.role})")
 
 
 @app.command("prepare")

@@ -10,19 +10,31 @@ from fastapi.responses import HTMLResponse
 from assistant.api import add_ask_routes
 from assistant.assistant import Assistant
 from assistant.llm import LLMConfig
+from corpus.config import Settings
 from search.api import create_api
 from search.searcher import Searcher
 from ui import views
+from ui.admin import add_admin_routes
+from ui.audit import AuditLog
+from ui.keys import KeyStore
+from ui.security import SecurityMiddleware
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from a government network
 
 
-def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool = True) -> FastAPI:
+def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool = True,
+               settings: Settings | None = None):
+    """The ASGI app: FastAPI (API, law pages, Gradio) wrapped by the security middleware."""
+    settings = settings or Settings.from_env()
     app = FastAPI(title="fagui", docs_url=None, redoc_url=None, openapi_url=None)
     api = create_api(searcher)
     lock = api.state.search_lock
     assistant = Assistant(searcher, llm, lock=lock)
     add_ask_routes(api, assistant)
+    keys = KeyStore(settings.config_dir)
+    state = searcher.store.path.parent  # audit log and uploaded originals live beside the store
+    add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
+                     state / "uploads", int(settings.max_request_mb * 1024 * 1024))
     app.mount("/api/v1", api)
 
     @app.get("/law/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -34,6 +46,8 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
             versions = searcher.store.versions(doc_id)
         return views.law_page(doc, versions, a)
 
+    if settings.read_requires_key:
+        with_ui = False  # the browser app cannot send keys: internal deployments serve the API only
     if with_ui:
         import gradio as gr
 
@@ -42,13 +56,23 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
 
         blocks = build_app(AppHandlers(searcher, assistant, lock))
         app = gr.mount_gradio_app(app, blocks, path="/", theme=theme(), css=CSS)
-    return app
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type"])
+    return SecurityMiddleware(app, keys, settings.read_requires_key, settings.rate_limit,
+                              int(settings.max_request_mb * 1024 * 1024))
 
 
 def serve(searcher: Searcher, host: str = "127.0.0.1", port: int = 8000, llm: LLMConfig | None = None) -> None:
     import uvicorn
 
-    app = create_app(searcher, llm)
+    settings = Settings.from_env()
+    app = create_app(searcher, llm, settings=settings)
     searcher.search("劳动合同 社会保险", k=10)  # warm jieba, the embedder and the filter caches
-    print(f"fagui 已启动 serving: http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    where = f"http://{host}:{port}"
+    ui = "API only (FAGUI_READ_REQUIRES_KEY)" if settings.read_requires_key else f"{where}/"
+    print(f"fagui 已启动 serving: {ui}  (API: {where}/api/v1/docs; keys: {settings.config_dir})", flush=True)
+    # proxy_headers: behind a reverse proxy on this host, rate limits see the real client IP
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)

@@ -1,0 +1,129 @@
+"""Admin endpoints end to end over a real server (a copy of the app index): keys from the
+CLI, upload + ingest + index + reload, refused uploads that change nothing, delete, audit."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.corpus.test_uploads import docx_bytes
+
+FAGUI = str(Path(sys.executable).with_name("fagui"))
+REGULATION = ("某市共享单车停放管理办法\n第一条 为规范共享单车停放秩序，制定本办法。\n"
+              "第二条 共享单车应当停放在划定的停放区域内，运营企业负责及时清运。\n").encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def env(app_index, tmp_path_factory):
+    root = tmp_path_factory.mktemp("admin")
+    shutil.copytree(app_index, root / "copy")
+    return os.environ | {"FAGUI_STORE": str(root / "copy/store.sqlite3"),
+                         "FAGUI_INDEX_DIR": str(root / "copy/index"), "FAGUI_CONFIG_DIR": str(root / "config"),
+                         "FAGUI_RATE_LIMIT": "1000/minute"}
+
+
+def cli(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([FAGUI, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def keys(env):
+    admin = cli(env, "keys", "create", "--role", "admin", "--note", "tests")
+    reader = cli(env, "keys", "create", "--role", "reader")
+    assert admin.returncode == 0 and admin.stdout.startswith("fg_")
+    return {"admin": admin.stdout.strip(), "reader": reader.stdout.strip()}
+
+
+@pytest.fixture(scope="module")
+def server(env, keys):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([FAGUI, "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.3)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def auth(key):
+    return {"Authorization": f"Bearer {key}"}
+
+
+def state(server):
+    return httpx.get(f"{server}/stats", timeout=30).json()
+
+
+def test_key_listing_never_shows_keys(env, keys):
+    listed = json.loads(cli(env, "keys", "list", "--json").stdout)
+    assert {k["role"] for k in listed} == {"admin", "reader"}
+    text = json.dumps(listed) + (Path(env["FAGUI_CONFIG_DIR"]) / "keys.json").read_text()
+    assert keys["admin"] not in text and keys["reader"] not in text
+
+
+def test_admin_routes_refuse_without_an_admin_key(server, keys):
+    before = state(server)
+    files = {"files": ("单车.txt", REGULATION, "text/plain")}
+    assert httpx.post(f"{server}/admin/documents", files=files).status_code == 401
+    assert httpx.post(f"{server}/admin/documents", files=files, headers=auth(keys["reader"])).status_code == 403
+    assert httpx.post(f"{server}/admin/reload", headers=auth("fg_0000_forged")).status_code == 401
+    assert state(server)["corpus"]["documents"] == before["corpus"]["documents"]
+
+
+@pytest.mark.parametrize("name, data", [
+    ("../../逃逸.txt", REGULATION), ("假的.pdf", REGULATION),
+    ("炸弹.docx", docx_bytes(b"<w:document/>", {"word/media/z.bin": b"\0" * (40 * 1024 * 1024)})),
+    ("实体.docx", docx_bytes(b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><w:document>&e;</w:document>'))])
+def test_refused_uploads_change_nothing(server, keys, name, data):
+    before = state(server)
+    response = httpx.post(f"{server}/admin/documents", files={"files": (name, data, "application/octet-stream")},
+                          headers=auth(keys["admin"]), timeout=60)
+    assert response.status_code == 422, response.text
+    after = state(server)
+    assert after["corpus"]["documents"] == before["corpus"]["documents"]
+    assert after["index"]["generation"] == before["index"]["generation"]
+
+
+def test_upload_is_searchable_then_deleted_and_audited(server, keys, env):
+    response = httpx.post(f"{server}/admin/documents", files={"files": ("单车.txt", REGULATION, "text/plain")},
+                          headers=auth(keys["admin"]), timeout=120)
+    assert response.status_code == 200, response.text
+    doc_id = response.json()["documents"][0]["id"]
+    hits = httpx.get(f"{server}/search", params={"q": "共享单车停放区域", "k": 3}).json()["results"]
+    assert hits and hits[0]["law_title"] == "某市共享单车停放管理办法"
+    deleted = httpx.delete(f"{server}/admin/documents/{doc_id}", headers=auth(keys["admin"]), timeout=120)
+    assert deleted.status_code == 200
+    hits = httpx.get(f"{server}/search", params={"q": "共享单车停放区域", "k": 3}).json()["results"]
+    assert all(h["law_title"] != "某市共享单车停放管理办法" for h in hits)
+    audit = httpx.get(f"{server}/admin/audit", headers=auth(keys["admin"])).json()
+    actions = [(e["action"], e["result"]) for e in audit]
+    assert ("upload", "ok") in actions and ("delete", "ok") in actions and ("upload", "refused") in actions
+    admin_id = keys["admin"].split("_")[1]
+    assert all(e["key_id"] == admin_id for e in audit)
+    raw = (Path(env["FAGUI_STORE"]).parent / "audit.jsonl").read_text()
+    assert keys["admin"] not in raw
+
+
+def test_revoked_key_is_refused_by_the_running_server(server, env):
+    new = cli(env, "keys", "create", "--role", "admin").stdout.strip()
+    assert httpx.post(f"{server}/admin/reload", headers=auth(new), timeout=60).status_code == 200
+    cli(env, "keys", "revoke", new.split("_")[1])
+    assert httpx.post(f"{server}/admin/reload", headers=auth(new), timeout=60).status_code == 401
