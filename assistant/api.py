@@ -33,6 +33,7 @@ def _sse(event: str, data: Any) -> str:
 def add_ask_routes(api: FastAPI, assistant: Assistant, conversations: ConversationStore | None = None) -> None:
     """POST /ask on `api` (whose search lock the assistant must share)."""
     conversations = conversations or ConversationStore()
+    on_query = getattr(api.state, "on_query", None)
 
     def history_of(req: AskRequest) -> list[Turn]:
         if req.history is not None:
@@ -55,6 +56,8 @@ def add_ask_routes(api: FastAPI, assistant: Assistant, conversations: Conversati
     def ask(req: AskRequest):
         if not req.question.strip():
             raise HTTPException(422, "question: 问题为空 (empty question)")
+        if on_query:
+            on_query("ask", req.question)
         if req.stream:
             return StreamingResponse(events(req), media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

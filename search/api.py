@@ -4,6 +4,7 @@ readable message; the OpenAPI document is at /api/v1/openapi.json."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -45,12 +46,14 @@ def _readable(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
-def create_api(searcher: Searcher) -> FastAPI:
-    """The /api/v1 application over one loaded searcher (calls are serialised by a lock)."""
+def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None = None) -> FastAPI:
+    """The /api/v1 application over one loaded searcher (calls are serialised by a lock);
+    `on_query(route, text)` sees every query (the optional query log)."""
     api = FastAPI(title="fagui 法规检索 API", version="1",
                   description="Chinese laws, policy documents and citizen messages: hybrid retrieval.")
     lock = threading.RLock()
     api.state.search_lock = lock  # routes added by higher layers (assistant) share it
+    api.state.on_query = on_query
 
     @api.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -61,6 +64,8 @@ def create_api(searcher: Searcher) -> FastAPI:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
     def run_search(req: SearchRequest, with_facets: bool = True) -> dict[str, Any]:
+        if on_query:
+            on_query("search", req.query)
         f = req.filters
         filters = make_filters(f.collection or "laws,notices", f.type, f.validity, f.region,
                                f.issuer, f.since, f.until)

@@ -21,8 +21,9 @@ MAX_PAGES = 10
 class AppHandlers:
     """Search, law viewer, chat and notices for one searcher/assistant pair."""
 
-    def __init__(self, searcher: Searcher, assistant: Assistant, lock):
+    def __init__(self, searcher: Searcher, assistant: Assistant, lock, on_query=None):
         self.searcher, self.assistant, self.lock = searcher, assistant, lock
+        self.on_query = on_query or (lambda route, text: None)
 
     def search(self, query: str, types: list[str] | None, validity: str, issuer: str, region: str,
                since: str, until: str, collections: list[str] | None, page: int = 0) -> dict[str, Any]:
@@ -31,6 +32,7 @@ class AppHandlers:
         if not (query or "").strip():
             return {"status": "请输入检索词（例如：劳动合同法第82条、公司不给交社保怎么办）。", "facets": "",
                     "cards": "", "page": 0, "choices": []}
+        self.on_query("ui.search", query)
         try:
             filters = make_filters(",".join(collections or []) or "laws,notices", ",".join(types or []) or None,
                                    validity or "现行有效", region or None, issuer or None, since or None, until or None)
@@ -82,6 +84,7 @@ class AppHandlers:
         if len(message) > 2000:
             yield history + [{"role": "assistant", "content": "问题太长（超过 2000 字），请精简后再问。"}], ""
             return
+        self.on_query("ui.ask", message)
         turns = [Turn(m["role"], _text(m["content"])) for m in history if m.get("role") in ("user", "assistant")]
         history = history + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
         streamed = ""

@@ -17,6 +17,7 @@ from ui import views
 from ui.admin import add_admin_routes
 from ui.audit import AuditLog
 from ui.keys import KeyStore
+from ui.querylog import QueryLog
 from ui.security import SecurityMiddleware
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from a government network
@@ -27,12 +28,13 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     """The ASGI app: FastAPI (API, law pages, Gradio) wrapped by the security middleware."""
     settings = settings or Settings.from_env()
     app = FastAPI(title="fagui", docs_url=None, redoc_url=None, openapi_url=None)
-    api = create_api(searcher)
+    state = searcher.store.path.parent  # audit log, query log and uploads live beside the store
+    log = QueryLog(state / "queries.jsonl", settings.query_log_days) if settings.query_log_days > 0 else None
+    api = create_api(searcher, log.record if log else None)
     lock = api.state.search_lock
     assistant = Assistant(searcher, llm, lock=lock)
     add_ask_routes(api, assistant)
     keys = KeyStore(settings.config_dir)
-    state = searcher.store.path.parent  # audit log and uploaded originals live beside the store
     add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
                      state / "uploads", int(settings.max_request_mb * 1024 * 1024))
     app.mount("/api/v1", api)
@@ -54,7 +56,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
         from ui.app import CSS, build_app, theme
         from ui.handlers import AppHandlers
 
-        blocks = build_app(AppHandlers(searcher, assistant, lock))
+        blocks = build_app(AppHandlers(searcher, assistant, lock, log.record if log else None))
         app = gr.mount_gradio_app(app, blocks, path="/", theme=theme(), css=CSS)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
