@@ -8,10 +8,11 @@ from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from assistant.assistant import Assistant
 from assistant.conversation import ConversationStore, Turn
+from search.api import ErrorBody
 
 
 class TurnIn(BaseModel):
@@ -20,10 +21,10 @@ class TurnIn(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str = Field(..., min_length=1, max_length=2_000, description="问题")
+    question: str = Field(..., min_length=1, max_length=2_000, pattern=r"\S", description="问题")
     history: list[TurnIn] | None = Field(None, description="此前对话 (earlier turns); overrides conversation_id")
     conversation_id: str | None = Field(None, max_length=64, description="续接已有对话")
-    stream: bool = Field(False, description="true: text/event-stream (SSE)")
+    stream: StrictBool = Field(False, description="true: text/event-stream (SSE)")
 
 
 def _sse(event: str, data: Any) -> str:
@@ -52,7 +53,9 @@ def add_ask_routes(api: FastAPI, assistant: Assistant, conversations: Conversati
         except ValueError as exc:
             yield _sse("error", {"detail": str(exc)})
 
-    @api.post("/ask", summary="智能问答 (grounded answer; SSE when stream=true)")
+    @api.post("/ask", summary="智能问答 (grounded answer; SSE when stream=true)",
+              responses={200: {"content": {"application/json": {}, "text/event-stream": {}}},
+                         400: {"model": ErrorBody, "description": "body is not valid JSON or UTF-8"}})
     def ask(req: AskRequest):
         if not req.question.strip():
             raise HTTPException(422, "question: 问题为空 (empty question)")

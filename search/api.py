@@ -3,15 +3,18 @@ POST), facets, article and document by id, health, stats. Validation errors are 
 readable message; the OpenAPI document is at /api/v1/openapi.json."""
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
+from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
 from corpus.stats import corpus_stats
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
@@ -19,21 +22,59 @@ from search.searcher import Searcher
 Mode = Literal["hybrid", "keyword", "vector"]
 
 
+def _listed(values) -> str:
+    """Pattern of a comma-separated list drawn from `values` (the document says what is valid)."""
+    item = "(" + "|".join(re.escape(v) for v in values) + ")"
+    return rf"^\s*{item}(\s*,\s*{item})*\s*$"
+
+
+COLLECTION_LIST = _listed(COLLECTIONS)
+TYPE_LIST = _listed(DOC_TYPES)
+VALIDITY_LIST = _listed((*VALIDITIES, "all"))
+DATE = r"^((19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8]))?$"  # days 29-31 left out: valid in every month
+CollectionName = Literal[COLLECTIONS]  # type: ignore[valid-type]
+TypeName = Literal[DOC_TYPES]  # type: ignore[valid-type]
+
+
 class Filters(BaseModel):
     """Filters; lists or comma-separated strings. validity: 现行有效 (default) … or 'all'."""
 
-    collection: list[str] | str | None = None
-    type: list[str] | str | None = Field(None, description="效力级别, e.g. 法律,行政法规")
-    validity: str = "现行有效"
+    collection: list[CollectionName] | Annotated[str, StringConstraints(pattern=COLLECTION_LIST)] | None = None
+    type: list[TypeName] | Annotated[str, StringConstraints(pattern=TYPE_LIST)] | None = Field(
+        None, description="效力级别, e.g. 法律,行政法规")
+    validity: Annotated[str, StringConstraints(pattern=VALIDITY_LIST)] = "现行有效"
     region: list[str] | str | None = None
     issuer: list[str] | str | None = None
-    since: str | None = Field(None, description="YYYY-MM-DD")
-    until: str | None = Field(None, description="YYYY-MM-DD")
+    since: Annotated[str, StringConstraints(pattern=DATE)] | None = Field(None, description="YYYY-MM-DD")
+    until: Annotated[str, StringConstraints(pattern=DATE)] | None = Field(None, description="YYYY-MM-DD")
+
+
+NOT_BLANK = r"\S"  # JSON-schema patterns are unanchored: at least one non-space character
+class ErrorBody(BaseModel):
+    detail: str
+
+
+def _errors(*codes: int) -> dict:
+    """OpenAPI entries for the error statuses a route really sends."""
+    text = {400: "body is not valid JSON or UTF-8", 404: "no such id", 422: "invalid request"}
+    return {c: {"model": ErrorBody, "description": text[c]} for c in codes}
+
+
+def _whole(value: Any) -> Any:
+    """JSON integers only: 10 and 10.0 pass, "10" and true do not (as the document says)."""
+    if isinstance(value, bool) or isinstance(value, str):
+        raise ValueError("must be an integer")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(..., description="问题、关键词或法条引用", max_length=10_000)
-    k: int = Field(10, ge=1, le=100)
+    query: str = Field(..., description="问题、关键词或法条引用", max_length=10_000, pattern=NOT_BLANK)
+    k: WholeNumber = Field(10, ge=1, le=100)
     mode: Mode = "hybrid"
     filters: Filters = Field(default_factory=Filters)
 
@@ -46,6 +87,22 @@ def _readable(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
+ERROR_SCHEMA = {"title": "Error", "type": "object", "required": ["detail"],
+                "properties": {"detail": {"type": "string", "description": "what is wrong, readable"},
+                               "errors": {"type": "array", "items": {}}}}
+
+
+def _openapi(api: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with validation errors described as this API sends them."""
+    if api.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(title=api.title, version=api.version, description=api.description, routes=api.routes)
+        schema.setdefault("components", {}).setdefault("schemas", {})["HTTPValidationError"] = ERROR_SCHEMA
+        api.openapi_schema = schema
+    return api.openapi_schema
+
+
 def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None = None) -> FastAPI:
     """The /api/v1 application over one loaded searcher (calls are serialised by a lock);
     `on_query(route, text)` sees every query (the optional query log)."""
@@ -54,10 +111,13 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
     lock = threading.RLock()
     api.state.search_lock = lock  # routes added by higher layers (assistant) share it
     api.state.on_query = on_query
+    api.openapi = lambda: _openapi(api)
 
     @api.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        return JSONResponse(status_code=422, content={"detail": _readable(exc), "errors": exc.errors()})
+        # errors may quote the raw body (bytes): encode them so the error itself cannot fail
+        errors = jsonable_encoder(exc.errors(), custom_encoder={bytes: lambda b: b.decode("utf-8", "replace")})
+        return JSONResponse(status_code=422, content={"detail": _readable(exc), "errors": errors})
 
     @api.exception_handler(QueryError)
     async def query_error(request: Request, exc: QueryError):
@@ -73,27 +133,31 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
             return searcher.search(req.query, k=req.k, filters=filters, mode=req.mode,
                                    with_facets=with_facets).to_dict()
 
-    @api.post("/search", summary="检索 (search, JSON body)")
+    @api.post("/search", summary="检索 (search, JSON body)", responses=_errors(400))
     def search_post(req: SearchRequest) -> dict[str, Any]:
         return run_search(req)
 
     @api.get("/search", summary="检索 (search, query string)")
-    def search_get(q: str = Query(..., max_length=10_000), k: int = Query(10, ge=1, le=100),
-                   mode: Mode = "hybrid", collection: str | None = None, type: str | None = None,
-                   validity: str = "现行有效", region: str | None = None, issuer: str | None = None,
-                   since: str | None = None, until: str | None = None) -> dict[str, Any]:
+    def search_get(q: str = Query(..., max_length=10_000, pattern=NOT_BLANK), k: int = Query(10, ge=1, le=100),
+                   mode: Mode = "hybrid", collection: str | None = Query(None, pattern=COLLECTION_LIST),
+                   type: str | None = Query(None, pattern=TYPE_LIST),
+                   validity: str = Query("现行有效", pattern=VALIDITY_LIST), region: str | None = None,
+                   issuer: str | None = None, since: str | None = Query(None, pattern=DATE),
+                   until: str | None = Query(None, pattern=DATE)) -> dict[str, Any]:
         return run_search(SearchRequest(query=q, k=k, mode=mode, filters=Filters(
             collection=collection, type=type, validity=validity, region=region, issuer=issuer,
             since=since, until=until)))
 
     @api.get("/facets", summary="分面统计 (counts by type, issuer, region, year)")
-    def facets(q: str = Query(..., max_length=10_000), collection: str | None = None,
-               type: str | None = None, validity: str = "现行有效") -> dict[str, Any]:
+    def facets(q: str = Query(..., max_length=10_000, pattern=NOT_BLANK),
+               collection: str | None = Query(None, pattern=COLLECTION_LIST),
+               type: str | None = Query(None, pattern=TYPE_LIST),
+               validity: str = Query("现行有效", pattern=VALIDITY_LIST)) -> dict[str, Any]:
         result = run_search(SearchRequest(query=q, k=1, filters=Filters(
             collection=collection, type=type, validity=validity)))
         return {"query": q, "facets": result["facets"]}
 
-    @api.get("/articles/{article_id}", summary="条文 (one unit by id)")
+    @api.get("/articles/{article_id}", summary="条文 (one unit by id)", responses=_errors(404))
     def article(article_id: str) -> dict[str, Any]:
         with lock:
             unit = searcher.store.get_unit(article_id)
@@ -104,7 +168,8 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                                  "validity": doc.validity, "publish_date": doc.publish_date,
                                  "citation": f"《{doc.title}》{unit.article_label or ''}"}
 
-    @api.get("/documents/{doc_id}", summary="全文 (document: text, chapter tree, versions)")
+    @api.get("/documents/{doc_id}", summary="全文 (document: text, chapter tree, versions)",
+             responses=_errors(404))
     def document(doc_id: str) -> dict[str, Any]:
         with lock:
             doc = searcher.store.get(doc_id)

@@ -62,6 +62,8 @@ def make_filters(collection=None, types=None, validity: str | None = CURRENT, re
         if t not in DOC_TYPES:
             raise QueryError(f"unknown 效力级别 {t!r}: use {', '.join(DOC_TYPES)}")
     validities = split_values(validity)
+    if validities and "all" in validities:
+        validities = ["all"]  # all versions, whatever else is listed
     if validities and validities != ["all"]:
         for v in validities:
             if v not in VALIDITIES:
