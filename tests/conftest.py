@@ -3,11 +3,19 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import tarfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests are derandomized in CI (same cases every run, never flaky);
+# HYPOTHESIS_PROFILE=explore searches new cases locally.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from corpus.config import default_data_dir
 from corpus.ingest import ingest
