@@ -35,7 +35,8 @@ def free_port() -> int:
 
 
 def start_server(home: Path | None, port: int) -> subprocess.Popen:
-    env = os.environ | ({"FAGUI_HOME": str(home)} if home else {})
+    # Rate limits off: every bench client comes from 127.0.0.1, one bucket; we measure capacity.
+    env = os.environ | ({"FAGUI_HOME": str(home)} if home else {}) | {"FAGUI_RATE_LIMIT": ""}
     fagui = str(Path(sys.executable).with_name("fagui"))
     proc = subprocess.Popen([fagui, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
