@@ -79,12 +79,27 @@ class SearchRequest(BaseModel):
     filters: Filters = Field(default_factory=Filters)
 
 
+_PATTERN_HELP = {
+    "type": "效力级别 must be one or more of " + ", ".join(DOC_TYPES),
+    "collection": "collection must be one or more of " + ", ".join(COLLECTIONS),
+    "validity": "validity must be " + ", ".join(VALIDITIES) + " or all",
+    "since": "a date is written YYYY-MM-DD", "until": "a date is written YYYY-MM-DD",
+    "q": "empty query: type a question, keywords or a citation",
+    "query": "empty query: type a question, keywords or a citation",
+    "question": "empty question: 问题为空",
+}
+
+
 def _readable(exc: RequestValidationError) -> str:
+    """One line per error, in words (a regular expression is no message for a person)."""
     parts = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", []) if p not in ("body", "query"))
-        parts.append(f"{where or 'request'}: {err.get('msg')}")
-    return "; ".join(parts)
+        path = [str(p) for p in err.get("loc", []) if p not in ("body", "query")]
+        where = ".".join(path) or "request"
+        field = next((p for p in reversed(path) if p in _PATTERN_HELP), None)
+        message = _PATTERN_HELP[field] if err.get("type") == "string_pattern_mismatch" and field else err.get("msg")
+        parts.append(f"{where}: {message}")
+    return "; ".join(dict.fromkeys(parts))
 
 
 ERROR_SCHEMA = {"title": "Error", "type": "object", "required": ["detail"],

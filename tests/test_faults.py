@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from corpus.store import SQLiteDocumentStore
 from indexer.build import IndexBuilder
 from indexer.manifest import IndexError_
 from indexer.reader import IndexReader
+from tests.servers import fagui_server
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 LABOR_FILE = "社会法/劳动合同法(2012-12-28).md"
@@ -102,7 +102,7 @@ def test_full_disk_during_build_is_a_clear_error(law_store, tmp_path, embed_cach
         assert "No space left" in str(failure.value) or "space" in str(failure.value).lower()
         assert not (index_dir / "CURRENT").exists() or IndexReader(index_dir)
     finally:
-        subprocess.run(["umount", str(small)], capture_output=True)
+        subprocess.run(["umount", "-l", str(small)], capture_output=True)  # lazy: files the failed build left open
 
 
 def test_full_disk_keeps_the_previous_index_serving(built_index, tmp_path, embed_cache):
@@ -124,7 +124,7 @@ def test_full_disk_keeps_the_previous_index_serving(built_index, tmp_path, embed
         assert (small / "index/CURRENT").read_text() == live
         consistent(small / "index")
     finally:
-        subprocess.run(["umount", str(small)], capture_output=True)
+        subprocess.run(["umount", "-l", str(small)], capture_output=True)  # lazy: files the failed build left open
 
 
 def test_update_while_serving_then_reload(app_index, tmp_path, law_subset):
@@ -135,20 +135,9 @@ def test_update_while_serving_then_reload(app_index, tmp_path, law_subset):
                         "FAGUI_CONFIG_DIR": str(config), "FAGUI_RATE_LIMIT": ""}
     admin = subprocess.run([FAGUI, "keys", "create", "--role", "admin"], env=env, capture_output=True,
                            text=True).stdout.strip()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen([FAGUI, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+    names = ("FAGUI_STORE", "FAGUI_INDEX_DIR", "FAGUI_CONFIG_DIR", "FAGUI_RATE_LIMIT")
+    with fagui_server(**{n: env[n] for n in names}) as url:
+        base = f"{url}/api/v1"
         failures, answered, stop = [], [], threading.Event()
 
         def hammer():
@@ -181,6 +170,3 @@ def test_update_while_serving_then_reload(app_index, tmp_path, law_subset):
         assert failures == [] and len(answered) > 20
         new_view = httpx.get(f"{base}/search", params={"q": "每月支付三倍的工资", "k": 3}).json()["results"]
         assert "三倍" in new_view[0]["snippet"] and "三倍" not in (old_view[0]["snippet"] if old_view else "")
-    finally:
-        server.terminate()
-        server.wait(timeout=20)

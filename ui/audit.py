@@ -14,6 +14,19 @@ from typing import Any
 from corpus.pii import mask_pii
 
 
+def append_json_line(path: Path, entry: dict, fsync: bool = True) -> None:
+    """One JSON object as one O_APPEND write (whole lines even with concurrent writers)."""
+    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, line)
+        if fsync:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class AuditLog:
     """JSON lines at `path` (created with mode 0600)."""
 
@@ -25,15 +38,8 @@ class AuditLog:
         entry = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
                  "key_id": key_id, "action": action, "target": target, "result": result}
         entry |= {k: mask_pii(v) if isinstance(v, str) else v for k, v in details.items()}
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            append_json_line(self.path, entry)
         return entry
 
     def tail(self, limit: int = 100) -> list[dict]:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from corpus.pii import mask_pii
+from ui.audit import append_json_line
 
 
 class QueryLog:
@@ -24,14 +25,8 @@ class QueryLog:
     def record(self, route: str, query: str) -> None:
         entry = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "route": route,
                  "query": mask_pii(query[:2000])}
-        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
+            append_json_line(self.path, entry, fsync=False)
         if time.monotonic() - self._pruned > 3600:
             self.prune()
 

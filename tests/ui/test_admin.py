@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.servers import fagui_server
 
 from tests.corpus.test_uploads import docx_bytes
 
@@ -44,24 +44,9 @@ def keys(env):
 
 @pytest.fixture(scope="module")
 def server(env, keys):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = subprocess.Popen([FAGUI, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}/api/v1"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, proc.stderr.read()
-        time.sleep(0.3)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    names = ("FAGUI_STORE", "FAGUI_INDEX_DIR", "FAGUI_CONFIG_DIR", "FAGUI_RATE_LIMIT")
+    with fagui_server(**{n: env[n] for n in names}) as base:
+        yield f"{base}/api/v1"
 
 
 def auth(key):

@@ -1,15 +1,13 @@
 """REST API end to end: `fagui serve` as a real uvicorn server on 127.0.0.1, real HTTP."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.servers import fagui_server
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 LABOR = "22c5555e8f974b99963b8aab36005d0e"
@@ -17,26 +15,8 @@ LABOR = "22c5555e8f974b99963b8aab36005d0e"
 
 @pytest.fixture(scope="module")
 def server(built_index):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = os.environ | {"FAGUI_STORE": str(built_index / "store.sqlite3"),
-                        "FAGUI_INDEX_DIR": str(built_index / "index")}
-    proc = subprocess.Popen([FAGUI, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, proc.stderr.read()
-        time.sleep(0.3)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with fagui_server(built_index) as base:
+        yield base
 
 
 def test_search_get_and_post(server):

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.servers import fagui_server
 
 pytest.importorskip("schemathesis")
 BIN = Path(sys.executable).parent
@@ -23,26 +22,8 @@ EXAMPLES = os.environ.get("FAGUI_FUZZ_EXAMPLES", "25")
 
 @pytest.fixture(scope="module")
 def base(app_index, tmp_path_factory):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = os.environ | {"FAGUI_STORE": str(app_index / "store.sqlite3"), "FAGUI_INDEX_DIR": str(app_index / "index"),
-                        "FAGUI_CONFIG_DIR": str(tmp_path_factory.mktemp("fuzzcfg")), "FAGUI_RATE_LIMIT": ""}
-    proc = subprocess.Popen([str(BIN / "fagui"), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}/api/v1"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, proc.stderr.read()
-        time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with fagui_server(app_index, FAGUI_CONFIG_DIR=str(tmp_path_factory.mktemp("fuzzcfg")), FAGUI_RATE_LIMIT="") as url:
+        yield f"{url}/api/v1"
 
 
 def test_schemathesis_finds_nothing(base, tmp_path):
