@@ -10,6 +10,7 @@ from collections.abc import Callable
 from assistant.answer import CitedArticle
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 WHOLE_ARTICLE = 120   # characters: shorter articles are quoted whole
 MAX_QUOTE = 220
 
@@ -32,7 +33,11 @@ def best_quote(text: str, tokens: list[str], weight: Callable[[str], float]) -> 
     score = [sum(weight(t) for t in set(tokens) if t in part) for part in parts]
     order = sorted(range(len(parts)), key=lambda i: -score[i])
     chosen = sorted(i for i in order[:2] if i == order[0] or score[i] >= score[order[0]] / 2 > 0)
-    quote = "".join(parts[i] for i in chosen)
+    if any(_ITEM.match(parts[i]) for i in chosen) and 0 not in chosen:
+        chosen = [0, *chosen]  # an item（三）… means nothing without the sentence that lists it
+    # "……" marks a gap between quoted sentences, so a quote never reads as continuous when it is not
+    quote = "".join(parts[i] if k == 0 or chosen[k - 1] == i - 1 else "……" + parts[i]
+                    for k, i in enumerate(chosen))
     return quote if len(quote) <= MAX_QUOTE else quote[:MAX_QUOTE] + "……"
 
 

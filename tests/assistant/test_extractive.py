@@ -30,3 +30,12 @@ def test_answer_cites_quotes_and_lists_related():
 def test_nothing_to_cite_is_a_refusal():
     text, cited, _ = ExtractiveComposer().compose([], {}, ["天气"], lambda t: 1.0)
     assert text == REFUSAL and cited == []
+
+
+def test_an_item_is_quoted_with_the_sentence_that_lists_it():
+    article = ("用人单位有下列情形之一的，劳动者可以解除劳动合同：\n（一）未按照劳动合同约定提供劳动保护或者劳动条件的；\n"
+               "（二）未及时足额支付劳动报酬的；\n（三）未依法为劳动者缴纳社会保险费的；\n"
+               "（四）用人单位的规章制度违反法律、法规的规定，损害劳动者权益的；\n（五）因本法第二十六条第一款规定的情形致使劳动合同无效的。")
+    quote = best_quote(article, ["社会保险费", "缴纳"], lambda t: 1.0)
+    assert quote.startswith("用人单位有下列情形之一的，劳动者可以解除劳动合同：")
+    assert quote.endswith("……（三）未依法为劳动者缴纳社会保险费的；")
