@@ -3,7 +3,8 @@ request-size limits and security headers. Pure ASGI, so streamed answers pass th
 
 - /api/v1/admin/*: an admin key, else 401 (no or bad key) / 403 (reader key); nothing runs.
 - reading (search, facets, articles, documents, ask): a key only when `read_requires_key`.
-- search, facets and ask: a token bucket per key id (or client IP) -> 429 with Retry-After.
+- search, facets, ask and the browser app's events: a token bucket per key id (or client IP)
+  -> 429 with Retry-After; Gradio's upload route is closed (the app takes no files).
 - bodies over `max_bytes` -> 413, whether announced by Content-Length or streamed.
 """
 from __future__ import annotations
@@ -17,6 +18,10 @@ from ui.keys import KeyStore
 
 READ_PREFIXES = ("/api/v1/search", "/api/v1/facets", "/api/v1/articles", "/api/v1/documents", "/api/v1/ask")
 LIMITED_PREFIXES = ("/api/v1/search", "/api/v1/facets", "/api/v1/ask")
+# The browser app's events (each search or question is one POST) share the same buckets.
+GRADIO_EVENTS = ("/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/call/")
+# The app has no file inputs: Gradio's generic upload route is closed.
+BLOCKED_PREFIXES = ("/gradio_api/upload",)
 HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"SAMEORIGIN"),
            (b"referrer-policy", b"no-referrer"), (b"cross-origin-opener-policy", b"same-origin")]
 
@@ -86,7 +91,10 @@ class SecurityMiddleware:
         elif self.read_requires_key and path.startswith(READ_PREFIXES) and key is None:
             return await _reply(send, 401, "a reader key is needed: Authorization: Bearer <key>",
                                 [(b"www-authenticate", b"Bearer")])
-        if self.limiter and path.startswith(LIMITED_PREFIXES):
+        if path.startswith(BLOCKED_PREFIXES):
+            return await _reply(send, 404, "not found")
+        limited = path.startswith(LIMITED_PREFIXES) or (scope["method"] == "POST" and path.startswith(GRADIO_EVENTS))
+        if self.limiter and limited:
             client = f"key:{key.key_id}" if key else f"ip:{(scope.get('client') or ('?',))[0]}"
             wait = self.limiter.check(client)
             if wait is not None:

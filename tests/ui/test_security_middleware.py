@@ -82,3 +82,19 @@ def test_token_bucket_refills():
     import time
     time.sleep(0.6)
     assert limiter.check("a") is None
+
+
+def test_browser_events_are_limited_and_gradio_uploads_closed(tmp_path):
+    app = FastAPI()
+
+    @app.post("/gradio_api/queue/join")
+    def join():
+        return {"ok": True}
+
+    @app.post("/gradio_api/upload")
+    def upload():
+        return {"stored": True}
+
+    client = TestClient(SecurityMiddleware(app, KeyStore(tmp_path), rate_limit="2/minute"))
+    assert [client.post("/gradio_api/queue/join").status_code for _ in range(3)] == [200, 200, 429]
+    assert client.post("/gradio_api/upload").status_code == 404
