@@ -5,6 +5,7 @@ Every change is written into a new generation folder and published atomically (s
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -35,6 +36,22 @@ Progress = Callable[[str, int | None], Callable[[int], None]]
 
 def _no_progress(description: str, total: int | None) -> Callable[[int], None]:
     return lambda n: None
+
+
+@contextmanager
+def _generation_guard(index_dir: Path, folder: Path):
+    """A generation that fails half-way is removed (it was never live); a full disk becomes
+    a clear error saying the live index is untouched."""
+    try:
+        yield
+    except BaseException as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            live = current_generation(index_dir)
+            raise IndexError_(f"disk full while writing {folder.name} in {index_dir} ({exc.strerror}); "
+                              f"the live index {live.name if live else '(none)'} is unchanged: free space "
+                              "and run the command again") from exc
+        raise
 
 
 @contextmanager
@@ -118,22 +135,26 @@ class IndexBuilder:
             if not any(doc.units for doc in docs):
                 raise IndexError_(f"the store {self.store.path} holds no units: run `fagui ingest` first")
             folder = new_generation(self.index_dir)
-            (folder / DICTIONARY_FILE).write_text("\n".join(dictionary_words(docs)), encoding="utf-8")
-            shutil.copy(RESOURCES / "stopwords.txt", folder / STOPWORDS_FILE)
-            analyzer = load_analyzer(folder)
-            records, rows = self._prepare(docs, analyzer)
-            keyword = WhooshKeywordIndex(folder / KEYWORD_DIR, create=True)
-            advance = self.progress("关键词索引 whoosh", len(rows))
-            # Two writer processes halve whoosh's time on 2 cores (the costliest build step).
-            keyword.write((row for row in rows if advance(1) or True), procs=min(2, os.cpu_count() or 1))
-            vids = np.array([r.vid for r in records], dtype=np.int64)
-            if len(set(vids.tolist())) != len(vids):
-                raise IndexError_("vector id collision: two unit ids hash alike")
-            terms = SparseTermIndex.build([row[1:] for row in rows])
-            vectors = FaissVectorIndex.build(self._vectors(records), vids, self.approx_threshold)
-            fingerprints = {doc.id: document_fingerprint(doc) for doc in docs}
-            return self._finish(folder, keyword, vectors, terms, [r.uid for r in records], vids,
-                                fingerprints, analyzer.fingerprint)
+            with _generation_guard(self.index_dir, folder):
+                return self._build_into(folder, docs)
+
+    def _build_into(self, folder: Path, docs) -> Manifest:
+        (folder / DICTIONARY_FILE).write_text("\n".join(dictionary_words(docs)), encoding="utf-8")
+        shutil.copy(RESOURCES / "stopwords.txt", folder / STOPWORDS_FILE)
+        analyzer = load_analyzer(folder)
+        records, rows = self._prepare(docs, analyzer)
+        keyword = WhooshKeywordIndex(folder / KEYWORD_DIR, create=True)
+        advance = self.progress("关键词索引 whoosh", len(rows))
+        # Two writer processes halve whoosh's time on 2 cores (the costliest build step).
+        keyword.write((row for row in rows if advance(1) or True), procs=min(2, os.cpu_count() or 1))
+        vids = np.array([r.vid for r in records], dtype=np.int64)
+        if len(set(vids.tolist())) != len(vids):
+            raise IndexError_("vector id collision: two unit ids hash alike")
+        terms = SparseTermIndex.build([row[1:] for row in rows])
+        vectors = FaissVectorIndex.build(self._vectors(records), vids, self.approx_threshold)
+        fingerprints = {doc.id: document_fingerprint(doc) for doc in docs}
+        return self._finish(folder, keyword, vectors, terms, [r.uid for r in records], vids,
+                            fingerprints, analyzer.fingerprint)
 
     def update(self, doc_ids: list[str] | None = None) -> dict:
         """Re-index documents that changed in the store (all, or `doc_ids` and their other
@@ -153,28 +174,33 @@ class IndexBuilder:
             removed = [i for i in candidates if i in indexed and self.store.get(i, with_units=False) is None]
             started = time.perf_counter()
             folder = new_generation(self.index_dir)
-            for name in (DICTIONARY_FILE, STOPWORDS_FILE):
-                shutil.copy(old / name, folder / name)
-            shutil.copytree(old / KEYWORD_DIR, folder / KEYWORD_DIR)
-            analyzer = load_analyzer(folder)
-            records, rows = self._prepare(list(changed.values()), analyzer)
-            keyword = WhooshKeywordIndex(folder / KEYWORD_DIR)
-            keyword.write(rows, delete_doc_ids=[*changed, *removed])
-            uids, vids = load_idmap(old)
-            gone = set(changed) | set(removed)
-            keep = [i for i, uid in enumerate(uids) if uid.rsplit(":", 1)[0] not in gone]
-            vectors = FaissVectorIndex.load(old / VECTORS_FILE)
-            vectors.remove(np.setdiff1d(vids, vids[keep]))
-            new_vids = np.array([r.vid for r in records], dtype=np.int64)
-            vectors.add(self._vectors(records), new_vids)
-            terms = self._old_terms(old).updated(np.array(keep, dtype=np.int64), [row[1:] for row in rows])
-            for doc_id in removed:
-                indexed.pop(doc_id, None)
-            indexed.update({i: document_fingerprint(d) for i, d in changed.items()})
-            self._finish(folder, keyword, vectors, terms, [uids[i] for i in keep] + [r.uid for r in records],
-                         np.concatenate([vids[keep], new_vids]), indexed, manifest.analyzer)
-            return {"changed": sorted(changed), "removed": sorted(removed),
-                    "units_added": len(records), "seconds": round(time.perf_counter() - started, 2)}
+            with _generation_guard(self.index_dir, folder):
+                return self._update_into(folder, old, manifest, indexed, changed, removed, started)
+
+    def _update_into(self, folder: Path, old: Path, manifest: Manifest, indexed: dict[str, str],
+                     changed: dict, removed: list[str], started: float) -> dict:
+        for name in (DICTIONARY_FILE, STOPWORDS_FILE):
+            shutil.copy(old / name, folder / name)
+        shutil.copytree(old / KEYWORD_DIR, folder / KEYWORD_DIR)
+        analyzer = load_analyzer(folder)
+        records, rows = self._prepare(list(changed.values()), analyzer)
+        keyword = WhooshKeywordIndex(folder / KEYWORD_DIR)
+        keyword.write(rows, delete_doc_ids=[*changed, *removed])
+        uids, vids = load_idmap(old)
+        gone = set(changed) | set(removed)
+        keep = [i for i, uid in enumerate(uids) if uid.rsplit(":", 1)[0] not in gone]
+        vectors = FaissVectorIndex.load(old / VECTORS_FILE)
+        vectors.remove(np.setdiff1d(vids, vids[keep]))
+        new_vids = np.array([r.vid for r in records], dtype=np.int64)
+        vectors.add(self._vectors(records), new_vids)
+        terms = self._old_terms(old).updated(np.array(keep, dtype=np.int64), [row[1:] for row in rows])
+        for doc_id in removed:
+            indexed.pop(doc_id, None)
+        indexed.update({i: document_fingerprint(d) for i, d in changed.items()})
+        self._finish(folder, keyword, vectors, terms, [uids[i] for i in keep] + [r.uid for r in records],
+                     np.concatenate([vids[keep], new_vids]), indexed, manifest.analyzer)
+        return {"changed": sorted(changed), "removed": sorted(removed),
+                "units_added": len(records), "seconds": round(time.perf_counter() - started, 2)}
 
     def _old_terms(self, old: Path) -> SparseTermIndex:
         if not (old / SparseTermIndex.FILE).exists():
