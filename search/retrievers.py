@@ -117,14 +117,17 @@ class SparseKeywordRetriever:
         w = self.weights
         spans = [slice(w.indptr[i], w.indptr[i + 1]) for i in ids]
         rows = np.concatenate([w.indices[s] for s in spans])
-        scores = np.bincount(rows, weights=np.concatenate([w.data[s] for s in spans]),
-                             minlength=w.shape[0])
-        scores *= self._mask(filters)
-        hits = np.flatnonzero(scores > 0)
-        if len(hits) > limit:
-            hits = hits[np.argpartition(-scores[hits], limit - 1)[:limit]]
-        hits = hits[np.argsort(-scores[hits], kind="stable")]
-        return [(str(self.uids[r]), float(scores[r])) for r in hits]
+        data = np.concatenate([w.data[s] for s in spans])
+        keep = self._mask(filters)[rows]  # filter the postings, not all 169k units
+        rows, data = rows[keep], data[keep]
+        if not len(rows):
+            return []
+        units, slot = np.unique(rows, return_inverse=True)
+        totals = np.bincount(slot, weights=data)
+        best = np.argsort(-totals, kind="stable")[:limit] if len(totals) <= 4 * limit else \
+            np.argpartition(-totals, limit - 1)[:limit]
+        best = best[np.argsort(-totals[best], kind="stable")]
+        return [(str(self.uids[u]), float(t)) for u, t in zip(units[best].tolist(), totals[best].tolist())]
 
 
 KEYWORD_BACKENDS = ("sparse", "whoosh")
