@@ -72,7 +72,7 @@ class Assistant:
             response = self.searcher.search(query, k=self.k, filters=make_filters("laws"), with_facets=False)
             tokens = self.searcher.query_tokens(query)
             words = self.searcher.reader.analyzer.tokens(query)  # the question's own words
-            vector = self.searcher.embedder.embed_queries([query])[0]
+            vector = self.searcher.embed_query(query)  # computed by the search just above
             nearest = self.searcher.vector.retrieve_vector(vector, make_filters("laws"), 1)
         sources = [CitedArticle(r.law_title, r.article_label, r.article_id, r.validity, number=i)
                    for i, r in enumerate(response.results, start=1)]

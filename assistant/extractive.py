@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 
 from assistant.answer import CitedArticle
+from assistant.relevance import overlap
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
@@ -30,7 +31,7 @@ def best_quote(text: str, tokens: list[str], weight: Callable[[str], float]) -> 
     if len(text) <= WHOLE_ARTICLE:
         return text
     parts = sentences(text)
-    score = [sum(weight(t) for t in set(tokens) if t in part) for part in parts]
+    score = [overlap(tokens, part, weight) for part in parts]
     order = sorted(range(len(parts)), key=lambda i: -score[i])
     chosen = sorted(i for i in order[:2] if i == order[0] or score[i] >= score[order[0]] / 2 > 0)
     if any(_ITEM.match(parts[i]) for i in chosen) and 0 not in chosen:

@@ -23,9 +23,15 @@ NEAREST_ARTICLE_MIN = 0.5
 COVERAGE_MIN = 0.6
 
 
+def overlap(tokens: list[str], text: str, weight: Callable[[str], float]) -> float:
+    """Summed weight of the distinct query words found in `text`."""
+    return sum(weight(t) for t in set(tokens) if t in text)
+
+
 def coverage(tokens: list[str], text: str, weight: Callable[[str], float]) -> float:
+    """The share of the query's weight found in `text`."""
     total = sum(weight(t) for t in set(tokens))
-    return sum(weight(t) for t in set(tokens) if t in text) / total if total else 0.0
+    return overlap(tokens, text, weight) / total if total else 0.0
 
 
 @dataclass

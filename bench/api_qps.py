@@ -15,6 +15,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -51,6 +53,38 @@ def start_server(home: Path | None, port: int) -> subprocess.Popen:
     raise SystemExit("server did not start")
 
 
+@contextmanager
+def serving(home: Path | None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`fagui serve` on a free local port for the length of a bench run."""
+    port = free_port()
+    proc = start_server(home, port)
+    try:
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def load_args(clients: int) -> tuple[argparse.Namespace, list[str]]:
+    """--home/--clients/--seconds, and the STARD questions the clients draw from."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--clients", type=int, default=clients)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    settings = Settings.from_env(home=args.home)
+    return args, [q.question for q in load_queries(settings.data_dir / "stard/queries.jsonl")]
+
+
+def run_clients(count: int, target, *args) -> float:
+    """`count` threads running target(*args, seed); the wall time they took."""
+    threads = [threading.Thread(target=target, args=(*args, seed)) for seed in range(count)]
+    started = time.perf_counter()
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    return time.perf_counter() - started
+
+
 def client(base: str, questions: list[str], until: float, out: list, errors: list, seed: int) -> None:
     rng = random.Random(seed)
     params = {"collection": "laws", "type": ",".join(SCOPE_TYPES), "k": 10}
@@ -66,32 +100,12 @@ def client(base: str, questions: list[str], until: float, out: list, errors: lis
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--home", type=Path, default=None)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=60)
-    args = parser.parse_args()
-    settings = Settings.from_env(home=args.home)
-    questions = [q.question for q in load_queries(settings.data_dir / "stard/queries.jsonl")]
-    port = free_port()
-    proc = start_server(args.home, port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        warm = [threading.Thread(target=client, args=(base, questions, time.monotonic() + 5, [], [], 99))]
-        [t.start() for t in warm]
-        [t.join() for t in warm]
+    args, questions = load_args(clients=4)
+    with serving(args.home) as (base, _):
+        client(base, questions, time.monotonic() + 5, [], [], 99)  # warm
         times: list[float] = []
         errors: list[float] = []
-        until = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(base, questions, until, times, errors, i))
-                   for i in range(args.clients)]
-        started = time.perf_counter()
-        [t.start() for t in threads]
-        [t.join() for t in threads]
-        wall = time.perf_counter() - started
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        wall = run_clients(args.clients, client, base, questions, time.monotonic() + args.seconds, times, errors)
     ms = np.array(times) * 1000
     print(json.dumps({"clients": args.clients, "seconds": round(wall, 1), "requests": len(times),
                       "errors": len(errors), "qps": round(len(times) / wall, 1),

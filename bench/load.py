@@ -7,11 +7,9 @@ Reports errors (must be 0), p50/p95 per kind, and the server's memory growth (RS
 """
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -20,9 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_qps import free_port, start_server  # noqa: E402
-from corpus.config import Settings  # noqa: E402
-from search.evaluate import load_queries  # noqa: E402
+from bench.api_qps import load_args, run_clients, serving  # noqa: E402
 
 CITATIONS = ["劳动合同法第82条", "《中华人民共和国刑法》第一百三十三条之一", "民法典1062条", "行政许可法第四十二条",
              "社会保险法第五十八条", "公司法第四条"]
@@ -63,30 +59,15 @@ def client(base: str, questions: list[str], until: float, out: dict, errors: lis
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--home", type=Path, default=None)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=60)
-    args = parser.parse_args()
-    settings = Settings.from_env(home=args.home)
-    questions = [q.question for q in load_queries(settings.data_dir / "stard/queries.jsonl")]
-    port = free_port()
-    proc = start_server(args.home, port)
-    base = f"http://127.0.0.1:{port}/api/v1"
-    try:
+    args, questions = load_args(clients=20)
+    with serving(args.home) as (root, proc):
+        base = f"{root}/api/v1"
         client(base, questions, time.monotonic() + 10, {}, [], 99)  # warm every path once
         rss_start = rss_kb(proc.pid)
         out: dict[str, list[float]] = {}
         errors: list[str] = []
-        until = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(base, questions, until, out, errors, i))
-                   for i in range(args.clients)]
-        [t.start() for t in threads]
-        [t.join() for t in threads]
+        run_clients(args.clients, client, base, questions, time.monotonic() + args.seconds, out, errors)
         rss_end = rss_kb(proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     every = [t for times in out.values() for t in times]
     report = {"clients": args.clients, "seconds": args.seconds, "requests": len(every), "errors": len(errors),
               "error_samples": errors[:5], "qps": round(len(every) / args.seconds, 1),

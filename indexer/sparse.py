@@ -47,6 +47,7 @@ class SparseTermIndex:
         self.vocab = list(vocab)
         self.term_id = {t: i for i, t in enumerate(self.vocab)}
         self.counts = counts
+        self._df: np.ndarray | None = None
 
     @property
     def rows(self) -> int:
@@ -113,6 +114,9 @@ class SparseTermIndex:
         return total.tocsc()
 
     def document_frequency(self) -> np.ndarray:
-        """Units containing each term in any text field (for pruning common query words)."""
-        present = sum((m > 0).astype(np.int8) for m in self.counts.values())
-        return np.bincount(present.indices, minlength=len(self.vocab))
+        """Units containing each term in any text field (for pruning common query words);
+        computed once, shared by the keyword retriever and the assistant."""
+        if self._df is None:
+            present = sum((m > 0).astype(np.int8) for m in self.counts.values())
+            self._df = np.bincount(present.indices, minlength=len(self.vocab))
+        return self._df

@@ -67,11 +67,6 @@ class FaissVectorIndex:
         inner = self._inner()
         return int(inner.nprobe) if isinstance(inner, faiss.IndexIVF) else None
 
-    def set_nprobe(self, nprobe: int) -> None:
-        inner = self._inner()
-        if isinstance(inner, faiss.IndexIVF):
-            inner.nprobe = nprobe
-
     def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
         if len(ids):
             self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),

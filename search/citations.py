@@ -10,7 +10,8 @@ from corpus.model import LAWS
 from corpus.numerals import ArticleLabel, cn_to_int
 from corpus.store import SQLiteDocumentStore
 
-_NUM = r"[0-9０-９]+|[零〇○一二两三四五六七八九十百千]+"
+NUMERAL = r"[0-9０-９]+|[零〇○一二两三四五六七八九十百千]+"  # Arabic or Chinese numerals
+_NUM = NUMERAL
 ARTICLE_REF = re.compile(
     rf"(?:第\s*(?P<n1>{_NUM})\s*条|(?P<n2>[0-9０-９]+)\s*条)(?:\s*之\s*(?P<suf>[0-9]+|[一二三四五六七八九十]+))?"
     rf"(?:\s*第\s*(?P<para>{_NUM})\s*款)?(?:\s*第?\s*[（(]?(?P<item>[一二三四五六七八九十]+|[0-9]+)[）)]?\s*项)?")

@@ -23,7 +23,9 @@ def _filter_key(filters: SearchFilters) -> tuple:
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(vars(filters).items()))
 
 
-class _LRU(OrderedDict):
+class LRU(OrderedDict):
+    """A small least-recently-used cache: `remember(key, make)`."""
+
     def __init__(self, size: int = 32):
         super().__init__()
         self.size = size
@@ -46,7 +48,7 @@ class WhooshKeywordRetriever:
         self.reader = reader
         self.boosts = boosts or DEFAULT_BOOSTS
         self.max_terms = max_terms
-        self._filters = _LRU()
+        self._filters = LRU()
 
     def prune(self, tokens: list[str]) -> list[str]:
         searcher = self.reader.keyword.searcher()
@@ -97,7 +99,7 @@ class SparseKeywordRetriever:
         self.uids = np.array(reader.uids, dtype=object)
         # index row -> metadata row (-1: a unit the store no longer has, never returned)
         self.meta_rows = np.array([meta.row_of_uid.get(u, -1) for u in reader.uids], dtype=np.int64)
-        self._masks = _LRU()
+        self._masks = LRU()
 
     def _mask(self, filters: SearchFilters) -> np.ndarray:
         def make():
@@ -148,7 +150,7 @@ class FaissVectorRetriever:
 
     def __init__(self, reader: IndexReader, embedder: Embedder, meta: UnitMeta):
         self.reader, self.embedder, self.meta = reader, embedder, meta
-        self._selectors = _LRU()
+        self._selectors = LRU()
 
     def mask(self, filters: SearchFilters) -> np.ndarray:
         """Row mask of the units passing `filters` (cached with the selector)."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from corpus.config import Settings
 from corpus.store import SQLiteDocumentStore
 from indexer.embedders import make_embedder
@@ -19,7 +21,7 @@ from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion
 from search.query import ParsedQuery, SearchFilters, parse_query
 from search.rerank import AnswerPriors, LightGBMReranker, candidate_features
 from search.results import SearchResult, facets, highlight
-from search.retrievers import FaissVectorRetriever, make_keyword_retriever
+from search.retrievers import LRU, FaissVectorRetriever, make_keyword_retriever
 from search.unitmeta import UnitMeta
 
 MODES = ("hybrid", "keyword", "vector")
@@ -84,6 +86,7 @@ class Searcher:
         self.embedder = embedder if same else make_embedder(self.reader.manifest.embedder)
         self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta)
         self.synonyms = load_synonyms()
+        self._query_vectors = LRU(64)  # an assistant turn searches laws and messages with one text
         self._docs: dict[str, Any] = {}
         self._key_rows: dict | None = None
         learned_dir = Path(index_dir) / LEARNED_DIR
@@ -106,6 +109,10 @@ class Searcher:
         if self.config.use_term_map and self.learned is not None:
             tokens += self.learned.expand(tokens)
         return list(dict.fromkeys(tokens))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The embedder's vector for `text`, remembered for the next few queries."""
+        return self._query_vectors.remember(text, lambda: self.embedder.embed_queries([text])[0])
 
     def _cited_units(self, citations: list[Citation], filters: SearchFilters) -> list[str]:
         uids = []
@@ -146,7 +153,7 @@ class Searcher:
             if self.learned is not None and mode == "hybrid":
                 parts["questions"] = self.units_for_keys(self.learned.keyword_scores(tokens, depth), filters)
         if mode in ("hybrid", "vector"):
-            vector = self.embedder.embed_queries([text])[0]
+            vector = self.embed_query(text)
             parts["vector"] = dict(self.vector.retrieve_vector(vector, filters, depth))
             if self.learned is not None and mode == "hybrid":
                 if self.learned.adapter is not None:

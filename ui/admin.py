@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,12 @@ def add_admin_routes(api: FastAPI, searcher: Searcher, assistant: Assistant, key
         assistant.refresh()
         return out
 
-    def reindex(doc_ids: list[str]) -> dict[str, Any]:
+    @contextmanager
+    def builder():
+        """A writable store and an index builder reusing the loaded embedder."""
         store = SQLiteDocumentStore(searcher.store.path)
         try:
-            return IndexBuilder(store, searcher.reader.index_dir, searcher.embedder).update(doc_ids)
+            yield IndexBuilder(store, searcher.reader.index_dir, searcher.embedder)
         finally:
             store.close()
 
@@ -79,7 +82,8 @@ def add_admin_routes(api: FastAPI, searcher: Searcher, assistant: Assistant, key
         finally:
             store.close()
         ids = [doc.id for doc, _ in docs]
-        indexed = reindex(ids)
+        with builder() as index_builder:
+            indexed = index_builder.update(ids)
         live = reload()
         audit.record(who(request), "upload", ",".join(names), "ok", doc_ids=ids,
                      units=indexed.get("units_added"))
@@ -88,14 +92,12 @@ def add_admin_routes(api: FastAPI, searcher: Searcher, assistant: Assistant, key
 
     @api.delete("/admin/documents/{doc_id}", summary="删除文档 (store + indexes; admin)")
     def delete(doc_id: str, request: Request) -> dict[str, Any]:
-        store = SQLiteDocumentStore(searcher.store.path)
         try:
-            result = IndexBuilder(store, searcher.reader.index_dir, searcher.embedder).delete([doc_id])
+            with builder() as index_builder:
+                result = index_builder.delete([doc_id])
         except IndexError_ as exc:
             audit.record(who(request), "delete", doc_id, "refused", reason=str(exc))
             raise HTTPException(404, str(exc)) from None
-        finally:
-            store.close()
         live = reload()
         audit.record(who(request), "delete", doc_id, "ok")
         return {"deleted": doc_id, "index": result, "live": live}

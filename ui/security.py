@@ -81,11 +81,10 @@ class SecurityMiddleware:
         auth = headers.get(b"authorization", b"").decode("latin-1")
         secret = auth[7:].strip() if auth.lower().startswith("bearer ") else None
         key = self.keys.verify(secret) if secret else None
-        bad = {"WWW-Authenticate": "Bearer"}
         if path.startswith("/api/v1/admin"):
             if key is None:
                 return await _reply(send, 401, "an admin key is needed: Authorization: Bearer <key>",
-                                    [(b"www-authenticate", bad["WWW-Authenticate"].encode())])
+                                    [(b"www-authenticate", b"Bearer")])
             if key.role != "admin":
                 return await _reply(send, 403, f"key {key.key_id} has role {key.role}, not admin")
         elif self.read_requires_key and path.startswith(READ_PREFIXES) and key is None:
