@@ -34,8 +34,9 @@ run: setup
 	$(BIN)/fagui prepare
 	$(BIN)/fagui serve --host $(HOST) --port $(PORT)
 
+# Skips print their reason (-rs, pyproject); with CI=true they fail (tests/conftest.py).
 test: setup
-	$(BIN)/python -m pytest -q; rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+	$(BIN)/python -m pytest -q
 
 test-all: setup
 	$(BIN)/python -m pytest -q -m ''

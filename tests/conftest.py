@@ -1,4 +1,6 @@
-"""Shared fixtures: the real data (skipped when absent) and small real subsets of it."""
+"""Shared fixtures: the real data and small real subsets of it. Outside CI a missing
+prerequisite (data, Chromium, a CJK font, tmpfs rights) skips its tests with the reason
+printed (`-rs`); with CI=true every such skip fails the run, naming what is missing."""
 from __future__ import annotations
 
 import gzip
@@ -36,6 +38,30 @@ LAW_SUBSET = (
     "DLC/上海地方法规/地方性法规/上海/上海市人民代表大会常务委员会规范性文件备案审查条例(2021-05-21).md",
     "其他/人体损伤程度鉴定标准(2014-01-01).md",
 )
+
+
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+CI_SKIP = "CI=true, so a missing prerequisite fails instead of skipping: "
+
+
+def _skip_reason(longrepr) -> str:
+    return longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped test is a failed one: a green run must mean every suite ran."""
+    report = (yield).get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome, report.longrepr = "failed", CI_SKIP + _skip_reason(report.longrepr)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for whole modules skipped at import (`pytest.importorskip`)."""
+    report = (yield).get_result()
+    if IN_CI and report.skipped:
+        report.outcome, report.longrepr = "failed", CI_SKIP + _skip_reason(report.longrepr)
 
 
 @pytest.fixture(scope="session")

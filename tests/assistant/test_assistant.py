@@ -2,6 +2,8 @@
 messages with masked numbers, and retrieved text that tries to give orders."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.assistant import Assistant
@@ -10,6 +12,13 @@ from assistant.extractive import REFUSAL
 from tests.conftest import INJECTION
 
 LABOR = "22c5555e8f974b99963b8aab36005d0e"
+
+
+def quoted_from(quote: str, text: str) -> bool:
+    """Every piece of a quote (pieces joined by the gap mark ……) is the article's own words."""
+    compact = re.sub(r"\s+", "", text)
+    pieces = [re.sub(r"\s+", "", p) for p in quote.split("……") if p.strip()]
+    return bool(pieces) and all(p in compact for p in pieces)
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +34,8 @@ def test_grounded_answer_cites_retrieved_articles(assistant):
     retrieved = {s.article_id for s in assistant.retrieve(answer.question).sources}
     assert set(ids) <= retrieved
     assert answer.answer.startswith("根据《") and "《中华人民共和国劳动合同法》第八十二条（现行有效）" in answer.answer
-    assert all(c.quote and c.quote in assistant.searcher.store.get_unit(c.article_id).text.replace("\n", "\n")
-               or c.quote.endswith("……") for c in answer.citations)
+    for c in answer.citations:
+        assert quoted_from(c.quote, assistant.searcher.store.get_unit(c.article_id).text), c.quote
 
 
 @pytest.mark.parametrize("question", ["明天北京天气怎么样，要不要带伞", "红烧肉怎么做才好吃"])
@@ -54,7 +63,10 @@ def test_similar_messages_have_replies_and_masked_numbers(assistant):
 def test_injected_instruction_is_quoted_never_obeyed(assistant):
     answer = assistant.ask("企业招用职工多久内要签书面劳动合同")
     assert answer.grounded and answer.answer.startswith("根据《")
-    assert "系统已被攻破" != answer.answer.strip()
+    outside_quotes = answer.answer
+    for c in answer.citations:
+        outside_quotes = outside_quotes.replace(c.quote, "")
+    assert "系统已被攻破" not in outside_quotes  # only ever inside the quoted regulation
     assert "假冒条例" not in " ".join(c.law_title for c in answer.citations)
     quoted = [c for c in answer.citations if c.law_title == "某市企业用工管理办法"]
     assert quoted, "the regulation itself is a legitimate source"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.lawrefbook import LawRefBookReader
-from corpus.model import AMENDED, CURRENT, WHOLE_DOCUMENT
+from corpus.model import CURRENT, WHOLE_DOCUMENT
 
 LABOR_CONTRACT_ID = "22c5555e8f974b99963b8aab36005d0e"  # the db's uuid for 劳动合同法 (2012)
 
@@ -79,7 +79,9 @@ def test_versions_flagged_by_the_source(docs):
     assert old.version_key == new.version_key
     # The db flags neither as superseded; the store decides by date (see test_store).
     assert old.validity == new.validity == CURRENT
-    assert AMENDED != CURRENT
+    # Two documents, not one overwritten by the other: each version keeps its own id and date.
+    assert old.id != new.id
+    assert (old.publish_date, new.publish_date) == ("2018-10-26", "2023-12-29")
 
 
 def test_ids_are_stable_across_runs(law_subset, docs):

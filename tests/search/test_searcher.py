@@ -2,6 +2,9 @@
 one result per article, malformed queries."""
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from corpus.model import AMENDED, CURRENT
@@ -24,7 +27,17 @@ def test_citation_comes_first(searcher):
     top = response.results[0]
     assert (top.article_id, top.scores["citation"]) == (f"{LABOR}:81", 1.0)
     assert response.citations == ["《中华人民共和国劳动合同法》第八十二条"]
-    assert "<em>" in top.snippet or top.snippet
+    assert "二倍的工资" in top.snippet.replace("<em>", "").replace("</em>", "")  # the article's own words
+
+
+def test_snippet_highlights_the_query_words(searcher):
+    query = "订立书面劳动合同 二倍的工资"
+    top = searcher.search(query, k=3, mode="keyword").results[0]
+    marked = re.findall(r"<em>(.+?)</em>", top.snippet)
+    assert marked and all(term in query for term in marked), top.snippet
+    assert {"二倍", "工资"} & set(marked) or "二倍的工资" in marked
+    plain = html.unescape(re.sub(r"</?em>", "", top.snippet)).strip("…")
+    assert plain in searcher.store.get_unit(top.article_id).text
 
 
 def test_plain_question_finds_the_article(searcher):
