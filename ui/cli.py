@@ -388,15 +388,22 @@ def eval_cmd(
     lawbench: Annotated[Optional[str], typer.Option("--lawbench", help="LawBench 任务, e.g. 1-1 or 1-1,3-2")] = None,
     collection: CollectionOption = None, types: TypeOption = None, validity: ValidityOption = "现行有效",
     mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
+    kind: Annotated[Optional[str], typer.Option(
+        "--kind", help="分类型评测 by stage: stard,topical,written,citation,messages,notices (comma-separated)")] = None,
+    stages: Annotated[str, typer.Option("--stages", help="with --kind: keyword,vector,fusion,learned")]
+        = "keyword,vector,fusion,learned",
     store: StoreOption = None, index_dir: IndexDirOption = None,
 ) -> None:
     """评测检索 (Recall@10/100, MRR@10 on STARD; top-1 on LawBench). Scope defaults to the
-    national laws 宪法,法律,行政法规,司法解释,部门规章, 现行有效."""
+    national laws 宪法,法律,行政法规,司法解释,部门规章, 现行有效. With --kind: each kind of
+    query scored at each ranking stage (topical: law@3, law MRR@10, chapter@10)."""
     from search.evaluate import evaluate, load_lawbench, load_queries
     from search.query import make_filters
 
+    if kind:
+        return _eval_kinds(split_tasks(kind), split_tasks(stages), split, queries, store, index_dir)
     if queries is None and lawbench is None:
-        _fail("give --queries FILE and/or --lawbench 1-1")
+        _fail("give --queries FILE and/or --lawbench 1-1 (or --kind)")
     settings = Settings.from_env(store_path=store, index_dir=index_dir)
     filters = make_filters(collection or "laws", types or "宪法,法律,行政法规,司法解释,部门规章", validity)
     searcher = _searcher(store, index_dir)
@@ -422,6 +429,26 @@ def eval_cmd(
     main_report = report.pop("stard", None)
     print(json.dumps((main_report or {}) | ({"split": split} if split else {})
                      | ({"lawbench": report} if report else {}), ensure_ascii=False))
+
+
+def _eval_kinds(kinds: list[str], stages: list[str], split: str | None, queries: Path | None,
+                store: Path | None, index_dir: Path | None) -> None:
+    from search.kinds import KINDS, STAGES, evaluate_kind, load_kind
+
+    bad = [k for k in kinds if k not in KINDS] + [s for s in stages if s not in STAGES]
+    if bad:
+        _fail(f"unknown kind or stage: {', '.join(bad)} (kinds {', '.join(KINDS)}; stages {', '.join(STAGES)})")
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    if settings.data_dir is None and (queries is None or set(kinds) & {"stard", "messages"}):
+        _fail("no data folder: set FAGUI_DATA_DIR")
+    searcher = _searcher(store, index_dir)
+    report = {}
+    with _progress_bars() as bars:
+        for name in kinds:
+            items = load_kind(name, searcher, settings.data_dir, split, queries)
+            task = bars.add_task(f"评测 {name}", total=len(items) * len(stages))
+            report[name] = evaluate_kind(searcher, name, items, stages, lambda n, t=task: bars.advance(t, n))
+    print(json.dumps(report | ({"split": split} if split else {}), ensure_ascii=False))
 
 
 @app.command("learn")
