@@ -177,7 +177,10 @@ def notice_queries(store: SQLiteDocumentStore, analyzer: JiebaAnalyzer, limit: i
         if len(words) < 2:
             continue
         picked = _rarest(words, df, rng, 3)
-        picked += rng.sample([w for w in words if w not in picked], 1)
+        rest = [w for w in words if w not in picked]
+        picked += rng.sample(rest, 1) if rest and len(picked) < 4 else []
+        if len(picked) < 2:
+            continue
         rng.shuffle(picked)
         out.append(ArticleQuery(" ".join(picked), frozenset({doc_id}), split_of(doc_id)))
         if len(out) >= limit:
