@@ -93,3 +93,35 @@ class JiebaAnalyzer:
     def __call__(self, text: str) -> str:
         """Tokens joined by spaces: the form the keyword index stores."""
         return " ".join(self.tokens(text))
+
+
+_TITLE_SUFFIX = re.compile(r"(实施细则|实施条例|暂行条例|条例|暂行办法|办法|暂行规定|规定|决定|解释|法)$")
+
+
+@lru_cache(maxsize=1)
+def plain_analyzer() -> JiebaAnalyzer:
+    """jieba without a legal dictionary: the index keeps 行政复议法 whole (citations need it),
+    a topic search needs its words 行政复议."""
+    return JiebaAnalyzer()
+
+
+def title_words(title: str) -> list[str]:
+    """The topic words of a law title: 中华人民共和国 and 法/条例/办法… dropped, then split
+    (中华人民共和国行政复议法 -> 行政复议; 机动车交通事故责任强制保险条例 -> 机动车, 交通事故 …)."""
+    core = _TITLE_SUFFIX.sub("", normalize(title or "").removeprefix("中华人民共和国"))
+    return [w for w in plain_analyzer().tokens(core) if len(w) >= 2]
+
+
+class TitleAnalyzer:
+    """The title field's tokens: the analyzer's (the whole title, for citations and names)
+    plus the title's topic words, so 行政复议 期限 meets 中华人民共和国行政复议法."""
+
+    VERSION = "title-words-1"
+
+    def __init__(self, analyzer: JiebaAnalyzer):
+        self.analyzer = analyzer
+        self.fingerprint = f"{analyzer.fingerprint}:{self.VERSION}"
+
+    def __call__(self, title: str) -> str:
+        whole = self.analyzer.tokens(title)
+        return " ".join(dict.fromkeys(whole + [w for w in title_words(title) if w not in whole]))

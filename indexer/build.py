@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.store import SQLiteDocumentStore
-from indexer.analysis import RESOURCES, JiebaAnalyzer
+from indexer.analysis import RESOURCES, JiebaAnalyzer, TitleAnalyzer
 from indexer.dictionary import dictionary_words
 from indexer.embcache import SQLiteEmbeddingCache
 from indexer.embedders import DEFAULT_EMBEDDER, Embedder, cache_key, make_embedder
@@ -97,7 +97,8 @@ class IndexBuilder:
         advance = self.progress("分词 tokenize", len(records) * 3)
         key = analyzer.fingerprint
         texts = self.cache.tokenize(key, [r.text for r in records], analyzer, advance)
-        titles = self.cache.tokenize(key, [r.title for r in records], analyzer, advance)
+        title_analyzer = TitleAnalyzer(analyzer)
+        titles = self.cache.tokenize(title_analyzer.fingerprint, [r.title for r in records], title_analyzer, advance)
         chapters = self.cache.tokenize(key, [r.chapter for r in records], analyzer, advance)
         return records, list(zip(records, texts, titles, chapters))
 

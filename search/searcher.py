@@ -19,7 +19,8 @@ from search.evaluate import norm_title
 from search.fusion import fuse
 from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion
 from search.query import ParsedQuery, SearchFilters, parse_query
-from search.rerank import AnswerPriors, LightGBMReranker, candidate_features
+from search.features import CandidateFeaturizer
+from search.rerank import LightGBMReranker
 from search.results import SearchResult, facets, highlight
 from search.retrievers import LRU, FaissVectorRetriever, make_keyword_retriever
 from search.unitmeta import UnitMeta
@@ -93,8 +94,9 @@ class Searcher:
         self.learned = AnsweredQuestions.load(learned_dir, self.reader.analyzer)
         self.fusion_weights, self.fusion_method = load_fusion(learned_dir)
         model = learned_dir / "reranker.txt"
-        self.reranker = LightGBMReranker(model) if model.exists() and self.learned else None
-        self.priors = AnswerPriors(self.learned.keys) if self.learned else None
+        reranker = LightGBMReranker(model) if model.exists() and self.learned else None
+        self.reranker = reranker if reranker is not None and reranker.usable else None
+        self.featurizer = CandidateFeaturizer(self.reader, self.meta, store)
 
     @classmethod
     def from_settings(cls, settings: Settings, config: SearchConfig | None = None) -> "Searcher":
@@ -173,10 +175,7 @@ class Searcher:
     def _rerank(self, text: str, parts: dict, fused: dict[str, float]) -> dict[str, float]:
         """Re-order the top candidates by the learned ranker; the rest keep their order below."""
         top = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:RERANK_TOP])
-        meta = self.meta
-        keys = {u: (norm_title(meta.value(u, "title")), meta.value(u, "label")) for u in top}
-        rows = {u: (meta.value(u, "doc_type"), meta.value(u, "length"), meta.value(u, "short_name")) for u in top}
-        ids, x = candidate_features(parts, top, keys, rows, self.priors, text)
+        ids, x = self.featurizer.features(text, self.reader.analyzer.tokens(text), parts, top)
         scores = self.reranker.rerank(ids, x)
         floor = min(scores.values()) - 1.0
         parts["rerank"] = scores

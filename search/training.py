@@ -1,15 +1,19 @@
-"""Fitting everything learned from answered questions, cross-fitted (`fagui learn`):
+"""Fitting everything learned (`fagui learn`), cross-fitted, on several kinds of queries:
 
-1. answered questions + ridge adapter on all train questions (saved);
-2. out-of-fold source scores for every train question: in k folds, the learned parts are
-   fitted on the other folds only, so no question sees features built from itself;
-3. fusion weights tuned on those (coordinate ascent over a small grid);
-4. the LambdaRank re-ranker trained on the same out-of-fold candidates.
+1. answered questions + ridge adapter on all STARD train questions (saved);
+2. out-of-fold source scores for every STARD train question: in k folds, the learned parts
+   are fitted on the other folds only, so no question sees features built from itself;
+   other kinds (generated topical queries, citizen messages whose replies cite articles; their
+   train halves) are scored with the learned parts as a user's query would be;
+3. fusion weights tuned on all of them (coordinate ascent over a small grid), each kind
+   weighted so that no single benchmark decides (KIND_WEIGHTS);
+4. the LambdaRank re-ranker trained on the same candidates, query-generic features only.
 """
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,9 +22,25 @@ from search.fusion import FUSION_METHODS, fuse
 from search.learn import article_tokens, article_vectors, fit_learned
 from search.learning import LEARNED_DIR, AnsweredQuestions, save_fusion
 from search.query import SearchFilters
-from search.rerank import SOURCES, AnswerPriors, candidate_features, train_lambdarank
+from search.rerank import SOURCES, train_lambdarank
 
 GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
+# How much each kind counts in the tuning objective: citizen questions first, but topical
+# queries and messages enough that a choice hurting them loses.
+KIND_WEIGHTS = {"stard": 0.5, "topical": 0.35, "messages": 0.15}
+
+
+@dataclass
+class TrainingQuery:
+    """A training query and what answers it: article keys (norm title, label), or a whole law
+    (`gold_law`, normalised title) for topical queries."""
+
+    kind: str
+    text: str
+    filters: SearchFilters
+    gold: frozenset = frozenset()
+    gold_law: str | None = None
+    parts: dict = field(default_factory=dict, repr=False)
 
 
 def out_of_fold_parts(searcher, train: list[EvalQuery], filters: SearchFilters, folds: int = 5,
@@ -58,7 +78,47 @@ def _sources(parts: dict) -> dict:
     return {n: s for n, s in parts.items() if n in SOURCES}
 
 
+def labels(searcher, query: TrainingQuery, ids) -> np.ndarray:
+    """1 for a candidate that answers the query (its article, or any article of its law)."""
+    if query.gold_law:
+        return np.array([float(norm_title(searcher.meta.value(u, "title")) == query.gold_law) for u in ids],
+                        dtype=np.float32)
+    return np.array([float(k in query.gold) for k in _keys(searcher, ids)], dtype=np.float32)
+
+
+def query_scores(searcher, query: TrainingQuery, ranked: list[str]) -> dict[str, float]:
+    """STARD-style R@10/R@100/MRR@10 for article answers; law@3/law@10/MRR@10 for a law."""
+    if not query.gold_law:
+        return score_ranking(query.gold, _keys(searcher, ranked))
+    laws = [norm_title(searcher.meta.value(u, "title")) for u in ranked[:10]]
+    first = next((i for i, law in enumerate(laws, 1) if law == query.gold_law), None)
+    return {"recall@10": float(first is not None), "recall@100": float(first is not None and first <= 3),
+            "mrr@10": 1.0 / first if first else 0.0}  # recall@100 slot holds law@3 for a law
+
+
+def _objective(m: dict) -> float:
+    return m["recall@10"] + m["mrr@10"] + 0.5 * m["recall@100"]
+
+
+def weighted_objective(searcher, queries: list[TrainingQuery], rankings: list[list[str]]) -> float:
+    """Σ over kinds of KIND_WEIGHTS[kind] · mean objective of that kind's queries."""
+    by_kind: dict[str, list[float]] = {}
+    for query, ranked in zip(queries, rankings):
+        by_kind.setdefault(query.kind, []).append(_objective(query_scores(searcher, query, ranked)))
+    total = sum(KIND_WEIGHTS.get(k, 0.1) for k in by_kind) or 1.0
+    return sum(KIND_WEIGHTS.get(k, 0.1) * float(np.mean(v)) for k, v in by_kind.items()) / total
+
+
+def _fused_rankings(queries: list[TrainingQuery], weights, method: str, k: int = 60) -> list[list[str]]:
+    out = []
+    for query in queries:
+        fused = fuse(_sources(query.parts), {n: weights.get(n, 0.0) for n in SOURCES}, method, k)
+        out.append(sorted(fused, key=fused.get, reverse=True))
+    return out
+
+
 def fused_metrics(searcher, queries, parts_list, weights, k=60, method: str = "rrf") -> dict[str, float]:
+    """STARD metrics of fusing `parts_list` (one per EvalQuery) with `weights`."""
     scores = []
     for query, parts in zip(queries, parts_list):
         fused = fuse(_sources(parts), {n: weights.get(n, 0.0) for n in SOURCES}, method, k)
@@ -66,65 +126,87 @@ def fused_metrics(searcher, queries, parts_list, weights, k=60, method: str = "r
     return mean_scores(scores)
 
 
-def _objective(m: dict) -> float:
-    return m["recall@10"] + m["mrr@10"] + 0.5 * m["recall@100"]
-
-
-def _ascend(searcher, train, parts_list, method: str) -> tuple[dict[str, float], dict, dict]:
-    """Coordinate ascent on R@10 + MRR@10 + R@100/2 of out-of-fold fusion by `method`."""
+def _ascend(searcher, queries: list[TrainingQuery], method: str) -> tuple[dict[str, float], float, float]:
+    """Coordinate ascent of the weighted objective of out-of-fold fusion by `method`."""
     weights = {n: 1.0 for n in SOURCES}
-    best = equal = fused_metrics(searcher, train, parts_list, weights, method=method)
+    best = equal = weighted_objective(searcher, queries, _fused_rankings(queries, weights, method))
     for _ in range(3):
         for name in SOURCES:
             for value in GRID:
                 trial = weights | {name: value}
-                score = fused_metrics(searcher, train, parts_list, trial, method=method)
-                if _objective(score) > _objective(best) + 1e-9:
+                score = weighted_objective(searcher, queries, _fused_rankings(queries, trial, method))
+                if score > best + 1e-9:
                     weights, best = trial, score
     return weights, best, equal
 
 
-def tune_fusion(searcher, train, oof) -> tuple[dict[str, float], str, dict]:
-    """Weights for each fusion method; the method with the better train objective wins."""
-    parts_list = [p for p, _ in oof]
-    tuned = {m: _ascend(searcher, train, parts_list, m) for m in FUSION_METHODS}
-    method = max(tuned, key=lambda m: _objective(tuned[m][1]))
+def tune_fusion(searcher, queries: list[TrainingQuery]) -> tuple[dict[str, float], str, dict]:
+    """Weights for each fusion method; the method with the better objective wins."""
+    tuned = {m: _ascend(searcher, queries, m) for m in FUSION_METHODS}
+    method = max(tuned, key=lambda m: tuned[m][1])
     weights, best, equal = tuned[method]
-    report = {"train_out_of_fold": best, "train_equal_weights": equal,
-              "by_method": {m: {"weights": w, "train_out_of_fold": b} for m, (w, b, _) in tuned.items()}}
+    report = {"objective": round(best, 4), "objective_equal_weights": round(equal, 4),
+              "by_method": {m: {"weights": w, "objective": round(b, 4)} for m, (w, b, _) in tuned.items()}}
     return weights, method, report
 
 
-def rerank_features(searcher, question, parts, priors, weights, top, method: str = "rrf"):
+def rerank_features(searcher, question, parts, weights, top, method: str = "rrf"):
     fused = fuse(_sources(parts), weights, method, searcher.config.rrf_k)
     fused = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:top])
-    meta = searcher.meta
-    keys = dict(zip(fused, _keys(searcher, fused)))
-    rows = {u: (meta.value(u, "doc_type"), meta.value(u, "length"), meta.value(u, "short_name")) for u in fused}
-    ids, x = candidate_features(parts, fused, keys, rows, priors, question)
-    return ids, x, [keys[u] for u in ids]
+    return searcher.featurizer.features(question, searcher.reader.analyzer.tokens(question), parts, fused)
 
 
-def train_reranker(searcher, train, oof, weights, top: int, method: str = "rrf") -> int:
-    groups = []
-    for query, (parts, fold_keys) in zip(train, oof):
-        _, x, keys = rerank_features(searcher, query.question, parts, AnswerPriors(fold_keys), weights, top,
-                                     method)
-        y = np.array([float(k in query.gold) for k in keys], dtype=np.float32)
+def train_reranker(searcher, queries: list[TrainingQuery], weights, top: int, method: str = "rrf") -> dict:
+    groups, per_kind = [], {}
+    for query in queries:
+        ids, x = rerank_features(searcher, query.text, query.parts, weights, top, method)
+        y = labels(searcher, query, ids)
         if y.any():
             groups.append((x, y))
+            per_kind[query.kind] = per_kind.get(query.kind, 0) + 1
     train_lambdarank(groups, searcher.reader.index_dir / LEARNED_DIR / "reranker.txt")
-    return len(groups)
+    return per_kind
+
+
+def training_queries(searcher, kinds: list[str], data_dir) -> list[TrainingQuery]:
+    """The train halves of other query kinds, as TrainingQuery (topical: the law is the answer)."""
+    from search.kinds import kind_filters, load_kind
+    from search.querysets import topical_queries
+
+    out = []
+    for kind in kinds:
+        if kind == "messages" and data_dir is None:
+            continue
+        # every national law's train-half query (the law decides the split, so dev laws stay unseen)
+        items = topical_queries(searcher.store, searcher.reader.analyzer, limit=100_000) if kind == "topical" \
+            else load_kind(kind, searcher, data_dir)
+        for q in (q for q in items if q.split == "train"):
+            if kind == "topical":
+                out.append(TrainingQuery(kind, q.query, kind_filters(kind), gold_law=norm_title(q.gold_law)))
+            else:
+                out.append(TrainingQuery(kind, q.query, kind_filters(kind), q.gold))
+    return out
 
 
 def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: int = 5,
-              progress: Callable[[int], None] | None = None) -> dict:
-    """Fit and save every learned part; returns the out-of-fold train figures."""
+              progress: Callable[[int], None] | None = None,
+              others: list[TrainingQuery] = ()) -> dict:
+    """Fit and save every learned part from STARD-style `train` (cross-fitted) and `others`
+    (other kinds' train halves); returns the training figures."""
     from search.searcher import RERANK_TOP
 
     fit_learned(searcher, train)
     oof = out_of_fold_parts(searcher, train, filters, folds, progress)
-    weights, method, report = tune_fusion(searcher, train, oof)
+    queries = [TrainingQuery("stard", q.question, filters, q.gold, parts=parts) for q, (parts, _) in zip(train, oof)]
+    for query in others:
+        query.parts = searcher.source_rankings(query.text, query.filters)[1]
+        queries.append(query)
+        if progress:
+            progress(1)
+    weights, method, report = tune_fusion(searcher, queries)
+    stard = [q for q in queries if q.kind == "stard"]
+    report["stard_train_out_of_fold"] = fused_metrics(
+        searcher, train, [q.parts for q in stard], weights, searcher.config.rrf_k, method)
     save_fusion(searcher.reader.index_dir / LEARNED_DIR, weights, method, report)
-    report["reranker_groups"] = train_reranker(searcher, train, oof, weights, RERANK_TOP, method)
+    report["reranker_groups"] = train_reranker(searcher, queries, weights, RERANK_TOP, method)
     return {"weights": weights, "method": method, **report}

@@ -456,14 +456,18 @@ def learn_cmd(
     queries: Annotated[Path, typer.Option("--queries", help="answered questions, STARD-style JSONL")],
     split: Annotated[Optional[str], typer.Option("--split", help="只用该划分 (use only this split)")] = "train",
     folds: Annotated[int, typer.Option("--folds", help="cross-fitting folds")] = 5,
+    kinds: Annotated[str, typer.Option(
+        "--kinds", help="other query kinds to learn from (their train halves): topical,messages or none")]
+        = "topical,messages",
     collection: CollectionOption = None, types: TypeOption = None,
     store: StoreOption = None, index_dir: IndexDirOption = None,
 ) -> None:
     """从已答问题学习 (past-question field, neighbours, query adapter, fusion weights and
-    re-ranker; fitted on the given split only, cross-fitted, saved with the index)."""
+    re-ranker; fitted on the given split only, cross-fitted, saved with the index). Fusion and
+    re-ranker also learn from generated topical queries and cited messages (train halves)."""
     from search.evaluate import load_queries
     from search.query import make_filters
-    from search.training import learn_all
+    from search.training import learn_all, training_queries
 
     if not queries.exists():
         _fail(f"{queries}: no such file")
@@ -472,10 +476,14 @@ def learn_cmd(
         _fail(f"{queries}: no records in split {split!r}")
     filters = make_filters(collection or "laws", types or "宪法,法律,行政法规,司法解释,部门规章")
     searcher = _searcher(store, index_dir)
+    wanted = [k for k in split_tasks(kinds) if k != "none"]
+    if set(wanted) - {"topical", "messages"}:
+        _fail(f"--kinds takes topical, messages or none, not {kinds!r}")
+    others = training_queries(searcher, wanted, Settings.from_env().data_dir)
     with _progress_bars() as bars:
-        task = bars.add_task("交叉拟合 cross-fit", total=len(items))
-        report = learn_all(searcher, items, filters, folds, lambda n: bars.advance(task, n))
-    print(json.dumps({"questions": len(items), "split": split,
+        task = bars.add_task("交叉拟合 cross-fit", total=len(items) + len(others))
+        report = learn_all(searcher, items, filters, folds, lambda n: bars.advance(task, n), others)
+    print(json.dumps({"questions": len(items), "split": split, "other_queries": len(others),
                       "saved": str(searcher.reader.index_dir / "learned"), **report}, ensure_ascii=False))
 
 

@@ -42,3 +42,13 @@ def test_normalisation():
 def test_fingerprint_follows_the_dictionary(analyzer):
     assert analyzer.fingerprint != JiebaAnalyzer([]).fingerprint
     assert analyzer.fingerprint == JiebaAnalyzer(analyzer.words).fingerprint
+
+
+def test_title_field_carries_the_topic_words():
+    from indexer.analysis import JiebaAnalyzer, TitleAnalyzer
+    analyzer = JiebaAnalyzer(["中华人民共和国行政复议法", "居住证暂行条例"])
+    title = TitleAnalyzer(analyzer)
+    assert analyzer.tokens("中华人民共和国行政复议法") == ["中华人民共和国行政复议法"]  # whole, for citations
+    assert title("中华人民共和国行政复议法").split() == ["中华人民共和国行政复议法", "行政复议"]
+    assert "居住证" in title("居住证暂行条例").split()
+    assert title.fingerprint != analyzer.fingerprint  # cached title tokens are not mixed up

@@ -5,7 +5,7 @@ import numpy as np
 
 from indexer.analysis import JiebaAnalyzer
 from search.learning import AnsweredQuestions
-from search.rerank import FEATURES, AnswerPriors, LightGBMReranker, train_lambdarank
+from search.rerank import FEATURES, LightGBMReranker, train_lambdarank
 
 A, B = ("劳动合同法", "第八十二条"), ("社会保险法", "第五十八条")
 
@@ -34,9 +34,7 @@ def test_past_question_field_and_neighbours(tmp_path):
     assert AnsweredQuestions.load(tmp_path / "none", analyzer) is None
 
 
-def test_priors_and_lambdarank(tmp_path):
-    priors = AnswerPriors([[A], [A, B]])
-    assert priors.articles[A] == 2 and priors.laws["社会保险法"] == 1
+def test_lambdarank_learns_the_relevant_feature(tmp_path):
     rng = np.random.default_rng(1)
     groups = []
     for _ in range(60):
@@ -48,3 +46,12 @@ def test_priors_and_lambdarank(tmp_path):
     scores = LightGBMReranker(tmp_path / "model.txt").rerank(list(range(10)), x)
     best = max(scores, key=scores.get)
     assert x[best, 0] == x[:, 0].max() or x[best, 0] > 1.0
+
+
+def test_a_model_with_other_features_is_set_aside(tmp_path):
+    rng = np.random.default_rng(2)
+    import lightgbm
+    x, y = rng.normal(size=(200, 5)), (rng.random(200) > 0.5).astype(float)
+    lightgbm.train({"objective": "lambdarank", "verbose": -1, "min_data_in_leaf": 5},
+                   lightgbm.Dataset(x, y, group=[20] * 10), num_boost_round=3).save_model(str(tmp_path / "old.txt"))
+    assert not LightGBMReranker(tmp_path / "old.txt").usable  # an older fagui's model: fusion order instead

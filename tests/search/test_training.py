@@ -8,7 +8,8 @@ from corpus.store import SQLiteDocumentStore
 from search.evaluate import EvalQuery
 from search.query import make_filters
 from search.searcher import Searcher
-from search.training import learn_all
+from search.evaluate import norm_title
+from search.training import TrainingQuery, learn_all
 
 LABOR, CRIMINAL = "中华人民共和国劳动合同法", "中华人民共和国刑法"
 QUESTIONS = [
@@ -26,6 +27,9 @@ QUESTIONS = [
     ("为了保护他人制止不法侵害算正当防卫吗", ("刑法", "第二十条")),
 ]
 
+TOPICAL = [("试用期 劳动合同", LABOR), ("正当防卫 刑事责任", CRIMINAL), ("有限责任公司 股东会", "中华人民共和国公司法"),
+           ("经济补偿 解除", LABOR), ("危险驾驶 拘役", CRIMINAL)]
+
 
 def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     folder = tmp_path / "idx"
@@ -33,9 +37,11 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     train = [EvalQuery(str(i), q, "train", frozenset([gold])) for i, (q, gold) in enumerate(QUESTIONS)]
     store = SQLiteDocumentStore(folder / "store.sqlite3", readonly=True)
     searcher = Searcher(store, folder / "index")
-    report = learn_all(searcher, train, make_filters("laws"), folds=3)
+    topical = [TrainingQuery("topical", q, make_filters("laws"), gold_law=norm_title(law)) for q, law in TOPICAL]
+    report = learn_all(searcher, train, make_filters("laws"), folds=3, others=topical)
     assert set(report["weights"]) == {"keyword", "vector", "adapted", "questions", "neighbours"}
-    assert report["reranker_groups"] > 0 and report["method"] in ("rrf", "weighted")
+    assert report["reranker_groups"]["topical"] == len(TOPICAL) and report["reranker_groups"]["stard"] > 6
+    assert report["method"] in ("rrf", "weighted")
     assert set(report["by_method"]) == {"rrf", "weighted"}
     learned = folder / "index" / "learned"
     assert {"questions.json", "adapter.npy", "fusion.json", "reranker.txt"} <= {p.name for p in learned.iterdir()}
