@@ -41,6 +41,15 @@ class Citation:
         return out
 
 
+def _variants(name: str | None) -> list[str]:
+    """A name as written and as a query may carry it: （）as () (parse_query normalises
+    them), and without the 《》 of a title that quotes another (…适用《公司法》若干问题的规定)."""
+    if not name:
+        return []
+    half = name.replace("（", "(").replace("）", ")")
+    return [name, half, half.replace("《", "").replace("》", "")]
+
+
 def _to_int(text: str | None) -> int | None:
     if not text:
         return None
@@ -63,7 +72,7 @@ class CitationParser:
             "SELECT DISTINCT title, short_name, region FROM documents WHERE collection = ? "
             "ORDER BY region IS NOT NULL, LENGTH(title)", (LAWS,))
         for title, short, _region in rows:
-            for alias in (title, title.removeprefix(_PREFIX), short):
+            for alias in {v for name in (title, title.removeprefix(_PREFIX), short) for v in _variants(name)}:
                 if alias and len(alias) >= 2:
                     aliases.setdefault(alias, title)
         return cls(aliases)

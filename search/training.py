@@ -27,7 +27,7 @@ from search.rerank import SOURCES, train_lambdarank
 GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
 # How much each kind counts in the tuning objective: citizen questions first, but topical
 # queries and messages enough that a choice hurting them loses.
-KIND_WEIGHTS = {"stard": 0.5, "topical": 0.35, "messages": 0.15}
+KIND_WEIGHTS = {"stard": 0.5, "topical": 0.3, "messages": 0.1, "notices": 0.1}
 
 
 @dataclass
@@ -40,6 +40,7 @@ class TrainingQuery:
     filters: SearchFilters
     gold: frozenset = frozenset()
     gold_law: str | None = None
+    gold_docs: frozenset = frozenset()  # notices: the documents themselves
     parts: dict = field(default_factory=dict, repr=False)
 
 
@@ -83,11 +84,15 @@ def labels(searcher, query: TrainingQuery, ids) -> np.ndarray:
     if query.gold_law:
         return np.array([float(norm_title(searcher.meta.value(u, "title")) == query.gold_law) for u in ids],
                         dtype=np.float32)
+    if query.gold_docs:
+        return np.array([float(searcher.meta.value(u, "doc_id") in query.gold_docs) for u in ids], dtype=np.float32)
     return np.array([float(k in query.gold) for k in _keys(searcher, ids)], dtype=np.float32)
 
 
 def query_scores(searcher, query: TrainingQuery, ranked: list[str]) -> dict[str, float]:
     """STARD-style R@10/R@100/MRR@10 for article answers; law@3/law@10/MRR@10 for a law."""
+    if query.gold_docs:
+        return score_ranking(query.gold_docs, [searcher.meta.value(u, "doc_id") for u in ranked])
     if not query.gold_law:
         return score_ranking(query.gold, _keys(searcher, ranked))
     laws = [norm_title(searcher.meta.value(u, "title")) for u in ranked[:10]]
@@ -183,6 +188,8 @@ def training_queries(searcher, kinds: list[str], data_dir) -> list[TrainingQuery
         for q in (q for q in items if q.split == "train"):
             if kind == "topical":
                 out.append(TrainingQuery(kind, q.query, kind_filters(kind), gold_law=norm_title(q.gold_law)))
+            elif kind == "notices":
+                out.append(TrainingQuery(kind, q.query, kind_filters(kind), gold_docs=q.gold))
             else:
                 out.append(TrainingQuery(kind, q.query, kind_filters(kind), q.gold))
     return out

@@ -457,8 +457,8 @@ def learn_cmd(
     split: Annotated[Optional[str], typer.Option("--split", help="只用该划分 (use only this split)")] = "train",
     folds: Annotated[int, typer.Option("--folds", help="cross-fitting folds")] = 5,
     kinds: Annotated[str, typer.Option(
-        "--kinds", help="other query kinds to learn from (their train halves): topical,messages or none")]
-        = "topical,messages",
+        "--kinds", help="other query kinds to learn from (their train halves): topical,messages,notices or none")]
+        = "topical,messages,notices",
     collection: CollectionOption = None, types: TypeOption = None,
     store: StoreOption = None, index_dir: IndexDirOption = None,
 ) -> None:
@@ -477,8 +477,8 @@ def learn_cmd(
     filters = make_filters(collection or "laws", types or "宪法,法律,行政法规,司法解释,部门规章")
     searcher = _searcher(store, index_dir)
     wanted = [k for k in split_tasks(kinds) if k != "none"]
-    if set(wanted) - {"topical", "messages"}:
-        _fail(f"--kinds takes topical, messages or none, not {kinds!r}")
+    if set(wanted) - {"topical", "messages", "notices"}:
+        _fail(f"--kinds takes topical, messages, notices or none, not {kinds!r}")
     others = training_queries(searcher, wanted, Settings.from_env().data_dir)
     with _progress_bars() as bars:
         task = bars.add_task("交叉拟合 cross-fit", total=len(items) + len(others))

@@ -45,3 +45,15 @@ def test_from_store_resolves_short_names(law_store):
     parser = CitationParser.from_store(law_store)
     assert parser.resolve_title("劳动合同法") == "中华人民共和国劳动合同法"
     assert parser.resolve_title("《公司法》") == "中华人民共和国公司法"
+
+
+def test_titles_quoting_another_law_are_cited_as_queries_carry_them():
+    title = "最高人民法院关于适用《中华人民共和国公司法》若干问题的规定（三）"
+    from search.citations import _variants
+    from search.query import parse_query
+    short = "最高人民法院关于适用《公司法》若干问题的规定（三）"  # the db's short name
+    parser = CitationParser({v: title for name in (title, short) for v in _variants(name)})  # as from_store
+    for query in ("最高人民法院关于适用《公司法》若干问题的规定（三）第二十六条是怎么规定的",
+                  f"{title}第二十六条的内容"):
+        found = parser.parse(parse_query(query).text)
+        assert [(c.title, c.article_label) for c in found] == [(title, "第二十六条")], query
