@@ -22,7 +22,9 @@ from search.searcher import SearchConfig, Searcher  # noqa: E402
 # The headline metric of each kind and its floor for the learned stage (dev halves).
 HEADLINE = {"stard": "recall@10", "topical": "law@3", "written": "law@3", "citation": "mrr@10",
             "messages": "recall@10", "notices": "mrr@10"}
-GATES = {"stard": 0.60, "topical": 0.80, "written": 0.80, "citation": 0.99, "messages": 0.30, "notices": 0.50}
+# Floors sit a little under the 2026-11-29 figures, so a regression fails; messages are weak at
+# every stage (long complaints whose replies cite few articles): their floor only guards the level.
+GATES = {"stard": 0.70, "topical": 0.88, "written": 0.93, "citation": 0.99, "messages": 0.06, "notices": 0.80}
 VARIANTS = {"default": {}, "no_term_map": {"use_term_map": False}, "no_synonyms": {"use_synonyms": False},
             "neither": {"use_term_map": False, "use_synonyms": False}}
 

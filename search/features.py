@@ -68,17 +68,17 @@ class CandidateFeaturizer:
             out[known] = present @ weights / (float(weights.sum()) or 1.0)
         return out
 
-    def _share(self, words: list[str], text: str) -> float:
-        """idf-weighted share of `words` found in `text`."""
-        total = sum(self._weight(w) for w in words)
-        return sum(self._weight(w) for w in words if w in text) / total if total else 0.0
+    def _share(self, words: dict[str, float], text: str) -> float:
+        """Weighted share of `words` ({word: idf}) found in `text`."""
+        total = sum(words.values())
+        return sum(w for word, w in words.items() if word in text) / total if total and text else 0.0
 
     def features(self, question: str, tokens: list[str], parts: dict[str, dict], fused: dict) -> tuple[list, np.ndarray]:
         """Feature rows for the candidates in `fused`, ordered by fused score."""
         ids = sorted(fused, key=fused.get, reverse=True)
         ranks = {name: {i: r for r, i in enumerate(sorted(scores, key=scores.get, reverse=True), 1)}
                  for name, scores in parts.items()}
-        words = [w for w in dict.fromkeys(plain_analyzer().tokens(question)) if len(w) >= 2]
+        words = {w: self._weight(w) for w in plain_analyzer().tokens(question) if len(w) >= 2}
         text_cover = self._text_cover(ids, tokens)
         meta = self.meta
         docs = [meta.value(u, "doc_id") for u in ids]
@@ -91,7 +91,8 @@ class CandidateFeaturizer:
             law_kw[doc] = max(law_kw[doc], keyword.get(uid, 0.0) / top_keyword)
             title_of.setdefault(doc, meta.value(uid, "title") or "")
         title_cover = {d: self._share(words, t) for d, t in title_of.items()}
-        title_named = {d: self._share(self.title_words(t), question) for d, t in title_of.items()}
+        title_named = {d: self._share({w: self._weight(w) for w in self.title_words(t)}, question)
+                       for d, t in title_of.items()}
         rows = []
         for position, (uid, doc) in enumerate(zip(ids, docs), 1):
             row = []

@@ -1,0 +1,52 @@
+"""Answers to everyday citizen questions (issue 12, part 3 baseline): the 40 hand-written
+questions of tests/data/everyday_questions.jsonl (10 areas), each with the deciding articles
+read from the law and the words a lead sentence that answers must carry. Reports the share of
+answers citing a deciding article and the share whose lead sentence carries one of those words,
+by area, plus the misses.
+
+    python bench/everyday_answers.py [--home var]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.assistant import Assistant  # noqa: E402
+from corpus.config import Settings  # noqa: E402
+from search.evaluate import norm_title  # noqa: E402
+from search.searcher import Searcher  # noqa: E402
+
+QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "everyday_questions.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--home", type=Path, default=None)
+    args = parser.parse_args()
+    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assistant = Assistant(Searcher.from_settings(Settings.from_env(home=args.home)))
+    by_area: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    misses = []
+    for item in items:
+        answer = assistant.ask(item["question"])
+        deciding = {(norm_title(d["law_title"]), d["article_label"]) for d in item["deciding"]}
+        cited = {(norm_title(c.law_title), c.article_label) for c in answer.citations}
+        lead = answer.answer.split("\n", 1)[0]
+        hit, leads = bool(deciding & cited), any(word in lead for word in item["lead_criteria"])
+        by_area[item["area"]].append((hit, leads))
+        if not (hit and leads):
+            misses.append({"q": item["question"][:40], "cited": sorted(cited)[:3], "lead": lead[:80]})
+    rows = [x for v in by_area.values() for x in v]
+    print(json.dumps({"n": len(rows), "cites_deciding": round(sum(h for h, _ in rows) / len(rows), 3),
+                      "lead_answers": round(sum(lead for _, lead in rows) / len(rows), 3),
+                      "by_area": {a: [sum(h for h, _ in v), sum(lead for _, lead in v), len(v)]
+                                  for a, v in by_area.items()}, "misses": misses}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
