@@ -81,29 +81,31 @@ class CandidateFeaturizer:
         words = {w: self._weight(w) for w in plain_analyzer().tokens(question) if len(w) >= 2}
         text_cover = self._text_cover(ids, tokens)
         meta = self.meta
-        docs = [meta.value(u, "doc_id") for u in ids]
+        at = [meta.row_of_uid[u] for u in ids]  # one lookup per candidate, then whole columns
+        col = {c: meta.columns[c][at].tolist() for c in ("doc_id", "title", "doc_type", "region", "short_name",
+                                                          "length")}
+        docs = col["doc_id"]
         keyword = parts.get("keyword", {})
         top_keyword = max(keyword.values(), default=0.0) or 1.0
         share, best_rank, law_kw, title_of = defaultdict(int), {}, defaultdict(float), {}
-        for position, (uid, doc) in enumerate(zip(ids, docs), 1):
+        for position, (uid, doc, title) in enumerate(zip(ids, docs, col["title"]), 1):
             share[doc] += 1
             best_rank.setdefault(doc, position)
             law_kw[doc] = max(law_kw[doc], keyword.get(uid, 0.0) / top_keyword)
-            title_of.setdefault(doc, meta.value(uid, "title") or "")
+            title_of.setdefault(doc, title or "")
         title_cover = {d: self._share(words, t) for d, t in title_of.items()}
         title_named = {d: self._share({w: self._weight(w) for w in self.title_words(t)}, question)
                        for d, t in title_of.items()}
+        source_cols = []
+        for name in SOURCES:
+            scores, rank = parts.get(name, {}), ranks.get(name, {})
+            source_cols += [[scores.get(u, 0.0) for u in ids], [rank.get(u, MISSING_RANK) for u in ids]]
         rows = []
-        for position, (uid, doc) in enumerate(zip(ids, docs), 1):
-            row = []
-            for name in SOURCES:
-                row.append(parts.get(name, {}).get(uid, 0.0))
-                row.append(ranks.get(name, {}).get(uid, MISSING_RANK))
-            doc_type, region, short = (meta.value(uid, c) for c in ("doc_type", "region", "short_name"))
-            row += [fused[uid], position, text_cover[position - 1], title_cover[doc],
-                    self._share(words, self.chapter(uid)), title_named[doc], share[doc] / len(ids),
-                    best_rank[doc], law_kw[doc], TYPE_RANK.get(doc_type, 7),
-                    float(doc_type in NATIONAL_TYPES and not region), float(bool(region)),
-                    math.log1p(meta.value(uid, "length") or 0), float(bool(short) and short in question)]
-            rows.append(row)
+        for i, (uid, doc) in enumerate(zip(ids, docs)):
+            doc_type, region, short = col["doc_type"][i], col["region"][i], col["short_name"][i]
+            rows.append([c[i] for c in source_cols] + [
+                fused[uid], i + 1, text_cover[i], title_cover[doc], self._share(words, self.chapter(uid)),
+                title_named[doc], share[doc] / len(ids), best_rank[doc], law_kw[doc], TYPE_RANK.get(doc_type, 7),
+                float(doc_type in NATIONAL_TYPES and not region), float(bool(region)),
+                math.log1p(col["length"][i] or 0), float(bool(short) and short in question)])
         return ids, np.asarray(rows, dtype=np.float32)
