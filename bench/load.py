@@ -1,12 +1,19 @@
 """Load test (issue 7): N concurrent clients (default 20) for S seconds (default 60) against
 `fagui serve` on 127.0.0.1 over the full index, with a realistic mix — citation lookups,
 citizen questions, filtered official searches, article fetches and assistant questions.
-Reports errors (must be 0), p50/p95 per kind, and the server's memory growth (RSS).
+Reports answered requests (200), errors (must be 0), p50/p95 per kind, and the server's memory growth (RSS).
 
-    python bench/load.py [--home /tmp/full] [--clients 20] [--seconds 60]
+By default the server runs with rate limits OFF (FAGUI_RATE_LIMIT=""): all clients come from
+127.0.0.1, one bucket, and this run measures capacity, not the limiter. `--rate-limit SPEC`
+(e.g. the default 120/minute) turns them ON: the clients keep sending without backing off, and
+the report counts 429s, whether each 429 carried Retry-After, and 5xx answers (must be 0);
+429s are then expected answers, not errors.
+
+    python bench/load.py [--home /tmp/full] [--clients 20] [--seconds 60] [--rate-limit 120/minute]
 """
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -34,6 +41,8 @@ def rss_kb(pid: int) -> int:
 
 
 def client(base: str, questions: list[str], until: float, out: dict, errors: list, seed: int) -> None:
+    """Requests until `until`: times of 200s in out[kind]; other answers in `errors` as
+    (kind, status, has Retry-After) or (kind, exception text)."""
     rng = random.Random(seed)
     with httpx.Client(base_url=base, timeout=60) as http:
         while time.monotonic() < until:
@@ -47,36 +56,50 @@ def client(base: str, questions: list[str], until: float, out: dict, errors: lis
                 elif kind == "official":
                     r = http.get("/search", params=rng.choice(OFFICIAL) | {"validity": "all"})
                 elif kind == "article":
-                    hits = http.get("/search", params={"q": rng.choice(CITATIONS), "k": 1}).json()["results"]
-                    r = http.get(f"/articles/{hits[0]['article_id']}")
+                    r = http.get("/search", params={"q": rng.choice(CITATIONS), "k": 1})
+                    if r.status_code == 200:
+                        r = http.get(f"/articles/{r.json()['results'][0]['article_id']}")
                 else:
                     r = http.post("/ask", json={"question": rng.choice(questions)})
-                ok = r.status_code == 200
             except (httpx.HTTPError, KeyError, IndexError, ValueError) as exc:
-                ok, r = False, exc
-            (out.setdefault(kind, []) if ok else errors).append(
-                time.perf_counter() - started if ok else f"{kind}: {getattr(r, 'status_code', r)}")
+                errors.append((kind, f"{type(exc).__name__}: {exc}"))
+                continue
+            if r.status_code == 200:
+                out.setdefault(kind, []).append(time.perf_counter() - started)
+            else:
+                errors.append((kind, r.status_code, "retry-after" in r.headers))
+
+
+def ms(times: list[float], q: int) -> float:
+    return round(float(np.percentile(times, q) * 1000), 1) if times else 0.0
 
 
 def main() -> None:
-    args, questions = load_args(clients=20)
-    with serving(args.home) as (root, proc):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate-limit", default="", help='e.g. "120/minute"; default: limits off')
+    args, questions = load_args(clients=20, parser=parser)
+    with serving(args.home, args.rate_limit) as (root, proc):
         base = f"{root}/api/v1"
-        client(base, questions, time.monotonic() + 10, {}, [], 99)  # warm every path once
+        if not args.rate_limit:  # warm every path once (with limits on this would spend the bucket)
+            client(base, questions, time.monotonic() + 10, {}, [], 99)
         rss_start = rss_kb(proc.pid)
         out: dict[str, list[float]] = {}
-        errors: list[str] = []
-        run_clients(args.clients, client, base, questions, time.monotonic() + args.seconds, out, errors)
+        answers: list[tuple] = []
+        run_clients(args.clients, client, base, questions, time.monotonic() + args.seconds, out, answers)
         rss_end = rss_kb(proc.pid)
     every = [t for times in out.values() for t in times]
-    report = {"clients": args.clients, "seconds": args.seconds, "requests": len(every), "errors": len(errors),
-              "error_samples": errors[:5], "qps": round(len(every) / args.seconds, 1),
-              "p50_ms": round(float(np.percentile(every, 50) * 1000), 1),
-              "p95_ms": round(float(np.percentile(every, 95) * 1000), 1),
-              "by_kind": {k: {"n": len(v), "p50_ms": round(float(np.percentile(v, 50) * 1000), 1),
-                              "p95_ms": round(float(np.percentile(v, 95) * 1000), 1)} for k, v in out.items()},
+    limited = [a for a in answers if args.rate_limit and a[1] == 429]
+    errors = [a for a in answers if not (args.rate_limit and a[1] == 429)]
+    report = {"clients": args.clients, "seconds": args.seconds, "rate_limit": args.rate_limit or "off",
+              "requests": len(every), "errors": len(errors), "error_samples": [str(e) for e in errors[:5]],
+              "status_5xx": sum(isinstance(a[1], int) and a[1] >= 500 for a in answers),
+              "qps": round(len(every) / args.seconds, 1), "p50_ms": ms(every, 50), "p95_ms": ms(every, 95),
+              "by_kind": {k: {"n": len(v), "p50_ms": ms(v, 50), "p95_ms": ms(v, 95)} for k, v in out.items()},
               "rss_start_mb": round(rss_start / 1024), "rss_end_mb": round(rss_end / 1024),
               "rss_growth_pct": round(100 * (rss_end - rss_start) / max(rss_start, 1), 1)}
+    if args.rate_limit:
+        report |= {"status_429": len(limited), "status_429_with_retry_after": sum(a[2] for a in limited),
+                   "status_429_by_kind": {k: sum(a[0] == k for a in limited) for k in sorted({a[0] for a in limited})}}
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 

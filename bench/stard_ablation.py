@@ -2,7 +2,7 @@
 (the code behind `fagui learn`), then report dev for each stage: sources alone, equal-weight
 fusion, tuned fusion, tuned fusion + re-ranker.
 
-    python bench/train_reranker.py [--home /tmp/full] [--folds 5]
+    python bench/stard_ablation.py [--home /tmp/full] [--folds 5]
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from corpus.config import Settings  # noqa: E402
 from search.evaluate import load_queries, mean_scores, score_ranking  # noqa: E402
 from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
 from search.query import make_filters  # noqa: E402
-from search.rerank import SOURCES, AnswerPriors, LightGBMReranker  # noqa: E402
+from search.rerank import SOURCES, LightGBMReranker  # noqa: E402
 from search.searcher import RERANK_TOP, Searcher  # noqa: E402
-from search.training import fused_metrics, learn_all, rerank_features  # noqa: E402
+from search.training import _keys, fused_metrics, learn_all, rerank_features  # noqa: E402
 
 
 def main() -> None:
@@ -42,10 +42,11 @@ def main() -> None:
     stages = {f"{n}_alone": fused_metrics(searcher, dev, dev_parts, {n: 1.0}) for n in SOURCES}
     stages["equal_weights"] = fused_metrics(searcher, dev, dev_parts, {n: 1.0 for n in SOURCES})
     stages["tuned_weights"] = fused_metrics(searcher, dev, dev_parts, weights, method=method)
-    reranker, priors = LightGBMReranker(folder / "reranker.txt"), AnswerPriors(searcher.learned.keys)
+    reranker = LightGBMReranker(folder / "reranker.txt")
     reranked = []
     for query, parts in zip(dev, dev_parts):
-        ids, x, keys = rerank_features(searcher, query.question, parts, priors, weights, RERANK_TOP, method)
+        ids, x = rerank_features(searcher, query.question, parts, weights, RERANK_TOP, method)
+        keys = _keys(searcher, ids)
         scores = reranker.rerank(ids, x)
         reranked.append(score_ranking(query.gold, [keys[i] for i in sorted(range(len(ids)), key=lambda i: -scores[ids[i]])]))
     stages["tuned_weights_reranked"] = mean_scores(reranked)

@@ -19,7 +19,7 @@ from corpus.config import Settings  # noqa: E402
 from search.evaluate import evaluate, load_queries  # noqa: E402
 from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
 from search.query import make_filters  # noqa: E402
-from search.rerank import AnswerPriors, LightGBMReranker  # noqa: E402
+from search.rerank import LightGBMReranker  # noqa: E402
 from search.searcher import SearchConfig, Searcher  # noqa: E402
 from search.training import learn_all  # noqa: E402
 
@@ -43,7 +43,6 @@ def main() -> None:
         searcher.learned = AnsweredQuestions.load(folder, searcher.reader.analyzer)
         searcher.fusion_weights, searcher.fusion_method = load_fusion(folder)
         searcher.reranker = LightGBMReranker(folder / "reranker.txt")
-        searcher.priors = AnswerPriors(searcher.learned.keys)
 
         def search(text, s=searcher):
             return [(r.law_title, r.article_label) for r in
