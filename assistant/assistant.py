@@ -13,17 +13,24 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import Answer, CitedArticle, SimilarMessage
+from assistant.answer_types import question_type
 from assistant.conversation import Turn, retrieval_query
 from assistant.extractive import REFUSAL, ExtractiveComposer, best_quote
 from assistant.llm import LLMConfig, LLMError, OpenAIChatComposer
 from assistant.prompt import build_messages
 from assistant.relevance import RelevanceGate, coverage
 from assistant.verify import CitationChecker
+from corpus.model import DOC_TYPES
 from corpus.pii import mask_pii
 from search.query import make_filters
 from search.searcher import Searcher
 
 FALLBACK_NOTICE = "大模型的回答没有可核实的引用，已改用摘录式回答。"
+# A question that names no place is not answered from one place's rules: quoting 上海市劳动合同条例
+# to a reader who may live anywhere is wrong, and local rules crowd out the law they implement.
+# National law and documents of other kinds (规范性文件, an organisation's own uploads) stay.
+LOCAL_TYPES = ("地方性法规", "自治条例和单行条例", "地方政府规章")
+NOT_LOCAL = [t for t in DOC_TYPES if t not in LOCAL_TYPES]
 
 
 @dataclass
@@ -54,6 +61,7 @@ class Assistant:
         searcher = self.searcher
         self.checker = CitationChecker(searcher.citations)
         self.gate = RelevanceGate(searcher.learned.vectors if searcher.learned else None)
+        self._regions: set[str] | None = None
         terms = searcher.reader.terms
         self._df = (terms.term_id, terms.document_frequency(), terms.rows) if terms else None
 
@@ -66,14 +74,22 @@ class Assistant:
         i = term_id.get(token)
         return math.log(n / (1 + (df[i] if i is not None else 0)))
 
+    def scope(self, query: str):
+        """All but local rules, or all current laws when the question names a region the corpus has."""
+        if self._regions is None:
+            self._regions = {r for r in set(self.searcher.meta.columns["region"]) if r}
+        named = any(region in query for region in self._regions)
+        return make_filters("laws") if named else make_filters("laws", NOT_LOCAL)
+
     def retrieve(self, question: str, history: list[Turn] | None = None) -> Retrieval:
         query = retrieval_query(question, history)
+        scope = self.scope(query)
         with self.lock:
-            response = self.searcher.search(query, k=self.k, filters=make_filters("laws"), with_facets=False)
+            response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False)
             tokens = self.searcher.query_tokens(query)
             words = self.searcher.reader.analyzer.tokens(query)  # the question's own words
             vector = self.searcher.embed_query(query)  # computed by the search just above
-            nearest = self.searcher.vector.retrieve_vector(vector, make_filters("laws"), 1)
+            nearest = self.searcher.vector.retrieve_vector(vector, scope, 1)
         sources = [CitedArticle(r.law_title, r.article_label, r.article_id, r.validity, number=i)
                    for i, r in enumerate(response.results, start=1)]
         texts = {r.article_id: r.text or "" for r in response.results}
@@ -106,7 +122,8 @@ class Assistant:
         if not found.answerable:
             extra.setdefault("notice", "没有找到相关条文")
             return Answer(question, REFUSAL, grounded=False, retrieval_query=found.query, **extra)
-        text, cited, related = self.extractive.compose(found.sources, found.texts, found.tokens, self.weight)
+        text, cited, related = self.extractive.compose(found.sources, found.texts, found.tokens, self.weight,
+                                                       question_type(question))
         return Answer(question, text, cited, bool(cited), related, found.similar,
                       retrieval_query=found.query, **extra)
 
@@ -149,7 +166,8 @@ class Assistant:
             return self._extractive(question, found, notice=FALLBACK_NOTICE,
                                     removed_citations=check.removed, composer="extractive (fallback)")
         for cited in check.supported:
-            cited.quote = best_quote(found.texts[cited.article_id], found.tokens, self.weight)
+            cited.quote = best_quote(found.texts[cited.article_id], found.tokens, self.weight,
+                                     question_type(question))
         cited_ids = {c.article_id for c in check.supported}
         related = [s for s in found.sources if s.article_id not in cited_ids and s.article_label][:3]
         notice = f"已删除 {len(check.removed)} 处无法核实的引用。" if check.removed else None

@@ -1,19 +1,22 @@
 """Extractive answers (摘录式回答), the default composer: no model, no network. It quotes the
 sentences of the decisive articles that carry the question's words, cites each as
-《full title》第X条 with its validity, leads with one plain sentence built from the best quote,
-and lists related articles."""
+《full title》第X条 with its validity, and leads with the one sentence among them that answers
+what the question asks (a time for 多久, an amount for 多少, the remedy and where to turn for
+怎么办, the consequence for 怎么罚; assistant/answer_types.py), then lists related articles."""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
 from assistant.answer import CitedArticle
+from assistant.answer_types import answers_type
 from assistant.relevance import overlap
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 WHOLE_ARTICLE = 120   # characters: shorter articles are quoted whole
 MAX_QUOTE = 220
+TYPE_BONUS = 1.0
 
 REFUSAL = ("抱歉，法规库中没有找到能回答这个问题的条文，无法给出有依据的回答。"
            "建议换用法律用语描述问题（如“劳动合同”“社会保险”“离婚财产分割”），"
@@ -24,14 +27,24 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
-def best_quote(text: str, tokens: list[str], weight: Callable[[str], float]) -> str:
+def sentence_scores(parts: list[str], tokens: list[str], weight: Callable[[str], float],
+                    kind: str = "other") -> list[float]:
+    """The query weight each sentence carries; a sentence on the question's matter (some weight)
+    that gives what its type asks for gains the best sentence's weight: it answers, where the
+    others only match."""
+    score = [overlap(tokens, part, weight) for part in parts]
+    bonus = TYPE_BONUS * max(score, default=0.0)
+    return [s + (bonus if s > 0 and answers_type(part, kind) else 0.0) for s, part in zip(score, parts)]
+
+
+def best_quote(text: str, tokens: list[str], weight: Callable[[str], float], kind: str = "other") -> str:
     """The article whole when short, else its sentences holding most of the query's weight
     (the best, and a second one if it carries at least half as much; in the article's order)."""
     text = re.sub(r"\s*\n\s*", "\n", text.strip())
     if len(text) <= WHOLE_ARTICLE:
         return text
     parts = sentences(text)
-    score = [overlap(tokens, part, weight) for part in parts]
+    score = sentence_scores(parts, tokens, weight, kind)
     order = sorted(range(len(parts)), key=lambda i: -score[i])
     chosen = sorted(i for i in order[:2] if i == order[0] or score[i] >= score[order[0]] / 2 > 0)
     if any(_ITEM.match(parts[i]) for i in chosen) and 0 not in chosen:
@@ -42,15 +55,34 @@ def best_quote(text: str, tokens: list[str], weight: Callable[[str], float]) -> 
     return quote if len(quote) <= MAX_QUOTE else quote[:MAX_QUOTE] + "……"
 
 
-def lead_sentence(first: CitedArticle) -> str:
-    """One plain sentence: what the decisive article says, by name."""
-    body = sentences(first.quote)[0] if first.quote else ""
-    body = re.sub(r"^第[零〇一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?\s*", "", body)
-    return f"根据{first.citation}，{body.rstrip('；;')}".rstrip("，") + ("" if body.endswith("。") else "。")
+def _plain(sentence: str) -> str:
+    return re.sub(r"^第[零〇一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?\s*", "", sentence.strip())
 
 
-def render(cited: list[CitedArticle], related: list[CitedArticle]) -> str:
-    lines = [lead_sentence(cited[0]), "", "依据："]
+def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
+                  weight: Callable[[str], float] | None = None, kind: str = "other") -> str:
+    """One plain sentence that answers, with its source: from the first cited article whose
+    quote gives what the question's type asks for (else the first cited), the sentence
+    carrying most of the question's weight and that answer."""
+    weight = weight or (lambda t: 1.0)
+
+    def parts(c: CitedArticle) -> list[str]:
+        return [p for p in sentences(c.quote.replace("……", "。")) if _plain(p)]
+
+    source = next((c for c in cited if any(answers_type(p, kind) for p in parts(c))), cited[0])
+    candidates = parts(source)
+    score = sentence_scores(candidates, tokens or [], weight, kind)
+    best = candidates[max(range(len(score)), key=lambda i: (score[i], -i))] if candidates else ""
+    body = _plain(best) if best else ""
+    if _ITEM.match(body):  # an item needs the sentence that introduces it
+        intro = candidates[0] if candidates else ""
+        body = f"{_plain(intro).rstrip('：:；;')}：{body}" if intro and intro != best else body
+    body = body.rstrip("；;，,")
+    return f"根据{source.citation}，{body}".rstrip("，") + ("" if body.endswith(("。", "？", "！")) else "。")
+
+
+def render(cited: list[CitedArticle], related: list[CitedArticle], lead: str) -> str:
+    lines = [lead, "", "依据："]
     for c in cited:
         validity = f"（{c.validity}）" if c.validity else ""
         lines.append(f"[{c.number}] {c.citation}{validity}：“{c.quote}”")
@@ -69,12 +101,16 @@ class ExtractiveComposer:
         self.max_cited, self.max_related = max_cited, max_related
 
     def compose(self, sources: list[CitedArticle], texts: dict[str, str], tokens: list[str],
-                weight: Callable[[str], float]) -> tuple[str, list[CitedArticle], list[CitedArticle]]:
-        """`sources`: numbered candidate articles, best first; `texts`: their full text by id."""
+                weight: Callable[[str], float], kind: str = "other",
+                ) -> tuple[str, list[CitedArticle], list[CitedArticle]]:
+        """`sources`: numbered candidate articles, deciding first; `texts`: their full text by
+        id; `kind`: the question's answer type (answer_types.question_type)."""
         articles = [s for s in sources if s.article_label]
         cited = []
         for source in articles[: self.max_cited]:
-            source.quote = best_quote(texts[source.article_id], tokens, weight)
+            source.quote = best_quote(texts[source.article_id], tokens, weight, kind)
             cited.append(source)
         related = articles[self.max_cited: self.max_cited + self.max_related]
-        return (render(cited, related) if cited else REFUSAL), cited, related
+        if not cited:
+            return REFUSAL, cited, related
+        return render(cited, related, lead_sentence(cited, tokens, weight, kind)), cited, related

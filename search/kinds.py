@@ -11,13 +11,15 @@ from pathlib import Path
 
 from search.evaluate import EvalQuery, load_queries, mean_scores, norm_title, score_ranking
 from search.query import SearchFilters, make_filters
-from search.querysets import (ArticleQuery, TopicalQuery, citation_queries, load_topical, message_queries,
-                              notice_queries, topical_queries)
+from search.querysets import (ArticleQuery, TopicalQuery, citation_queries, load_everyday, load_topical,
+                              message_queries, notice_queries, topical_queries)
 
-KINDS = ("stard", "topical", "written", "citation", "messages", "notices")
+KINDS = ("stard", "topical", "written", "everyday", "citation", "messages", "notices")
 STAGES = ("keyword", "vector", "fusion", "learned")
 NATIONAL_SCOPE = "宪法,法律,行政法规,司法解释,部门规章"
-WRITTEN = Path(__file__).resolve().parent.parent / "tests" / "data" / "official_topical.jsonl"
+_TEST_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+WRITTEN = _TEST_DATA / "official_topical.jsonl"
+EVERYDAY = _TEST_DATA / "everyday_questions.jsonl"
 
 
 def kind_filters(kind: str) -> SearchFilters:
@@ -38,6 +40,8 @@ def load_kind(kind: str, searcher, data_dir: Path | None, split: str | None = No
         items = topical_queries(store, analyzer)
     elif kind == "written":
         items = load_topical(WRITTEN)
+    elif kind == "everyday":
+        items = load_everyday(EVERYDAY)
     elif kind == "citation":
         items = citation_queries(store)
     elif kind == "messages":

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.store import SQLiteDocumentStore
+from search.evaluate import norm_title
 from indexer.analysis import JiebaAnalyzer
 from search.citations import CitationParser
 from search.evaluate import norm_title
@@ -125,6 +126,21 @@ def load_topical(path: str | Path) -> list[TopicalQuery]:
                 out.append(TopicalQuery(rec["query"], rec["gold_law"], rec.get("gold_chapter"), "dev", "written"))
             except (json.JSONDecodeError, KeyError) as exc:
                 raise ValueError(f"{path}:{number}: not a topical query record ({exc})") from exc
+    return out
+
+
+def load_everyday(path: str | Path) -> list[ArticleQuery]:
+    """Hand-written everyday citizen questions (JSONL: question, deciding[{law_title,
+    article_label}]); the deciding articles are the gold; all are `dev` (never trained on)."""
+    out = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rec = json.loads(line)
+                gold = frozenset((norm_title(d["law_title"]), d["article_label"]) for d in rec["deciding"])
+                out.append(ArticleQuery(rec["question"], gold, "dev"))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not an everyday question record ({exc})") from exc
     return out
 
 

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,30 +44,39 @@ class TrainingQuery:
     parts: dict = field(default_factory=dict, repr=False)
 
 
-def out_of_fold_parts(searcher, train: list[EvalQuery], filters: SearchFilters, folds: int = 5,
-                      progress: Callable[[int], None] | None = None) -> list[tuple[dict, list]]:
-    """(source -> {unit: score}, the answer keys known to that fold) per train question."""
+def fold_learned(searcher, train: list[EvalQuery], folds: int = 5) -> Iterator[list[int]]:
+    """Cross-fitting: for each of k folds, the searcher's learned parts fitted on the other
+    folds only (swapped in while the caller works on the held-out indices yielded)."""
     qvecs = searcher.embedder.embed_queries([q.question for q in train])
     gold = sorted({k for q in train for k in q.gold})
     art_vecs, art_tokens = article_vectors(searcher, gold), article_tokens(searcher, gold)
     order = list(range(len(train)))
     random.Random(0).shuffle(order)
-    out: list = [None] * len(train)
     saved = searcher.learned
-    for fold in range(folds):
-        held = set(order[fold::folds])
-        rest = [i for i in order if i not in held]
-        learned = AnsweredQuestions([train[i].question for i in rest], [sorted(train[i].gold) for i in rest],
-                                    qvecs[rest])
-        learned.fit_keyword(searcher.reader.analyzer)
-        learned.fit_adapter(art_vecs)
-        learned.fit_term_map(searcher.reader.analyzer, art_tokens)
-        searcher.learned = learned
+    try:
+        for fold in range(folds):
+            held = set(order[fold::folds])
+            rest = [i for i in order if i not in held]
+            learned = AnsweredQuestions([train[i].question for i in rest], [sorted(train[i].gold) for i in rest],
+                                        qvecs[rest])
+            learned.fit_keyword(searcher.reader.analyzer)
+            learned.fit_adapter(art_vecs)
+            learned.fit_term_map(searcher.reader.analyzer, art_tokens)
+            searcher.learned = learned
+            yield sorted(held)
+    finally:
+        searcher.learned = saved
+
+
+def out_of_fold_parts(searcher, train: list[EvalQuery], filters: SearchFilters, folds: int = 5,
+                      progress: Callable[[int], None] | None = None) -> list[tuple[dict, list]]:
+    """(source -> {unit: score}, the answer keys known to that fold) per train question."""
+    out: list = [None] * len(train)
+    for held in fold_learned(searcher, train, folds):
         for i in held:
-            out[i] = (searcher.source_rankings(train[i].question, filters)[1], learned.keys)
+            out[i] = (searcher.source_rankings(train[i].question, filters)[1], searcher.learned.keys)
             if progress:
                 progress(1)
-    searcher.learned = saved
     return out
 
 

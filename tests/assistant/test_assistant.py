@@ -79,3 +79,15 @@ def test_stream_events_end_with_the_checked_answer(assistant):
     assert events[-1]["answer"].citations[0].article_id == f"{LABOR}:81"
     with pytest.raises(ValueError):
         list(assistant.ask_stream("   "))
+
+
+def test_questions_without_a_place_are_answered_from_national_law(assistant):
+    """A reader who names no region is not quoted one province's regulation."""
+    national = assistant.scope("公司不签劳动合同怎么办")
+    assert national.types and "地方性法规" not in national.types and {"法律", "规范性文件"} <= set(national.types)
+    region = next(iter(r for r in assistant.searcher.meta.columns["region"] if r), None)
+    if region:  # the test corpus has local regulations: naming the place brings them back
+        assert assistant.scope(f"{region}公司不签劳动合同怎么办").types is None
+    answer = assistant.ask("公司一直不跟我签书面劳动合同，能要二倍工资吗")
+    assert answer.citations and all(not c.law_title.endswith(("条例", "规定")) or "省" not in c.law_title
+                                    and "市" not in c.law_title for c in answer.citations)

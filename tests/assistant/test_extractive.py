@@ -39,3 +39,32 @@ def test_an_item_is_quoted_with_the_sentence_that_lists_it():
     quote = best_quote(article, ["社会保险费", "缴纳"], lambda t: 1.0)
     assert quote.startswith("用人单位有下列情形之一的，劳动者可以解除劳动合同：")
     assert quote.endswith("……（三）未依法为劳动者缴纳社会保险费的；")
+
+
+DEADLINE = ("劳动争议申请仲裁的时效期间为一年。仲裁时效期间从当事人知道或者应当知道其权利被侵害之日起计算。"
+            "前款规定的仲裁时效，因当事人一方向对方当事人主张权利，或者向有关部门请求权利救济，或者对方当事人同意履行义务而中断。"
+            "劳动关系存续期间因拖欠劳动报酬发生争议的，劳动者申请仲裁不受本条第一款规定的仲裁时效期间的限制；"
+            "但是，劳动关系终止的，应当自劳动关系终止之日起一年内提出。")
+
+
+def test_a_how_long_question_leads_with_the_time_limit():
+    """The lead gives what the question asks (a time), not the article's first sentence."""
+    source = CitedArticle("中华人民共和国劳动争议调解仲裁法", "第二十七条", "a:1", "现行有效", number=1)
+    tokens = ["拖欠", "劳动报酬", "劳动关系", "申请仲裁"]
+    text, _, _ = ExtractiveComposer().compose([source], {"a:1": DEADLINE}, tokens, lambda t: 1.0, kind="time")
+    lead = text.split("\n", 1)[0]
+    assert lead.startswith("根据《中华人民共和国劳动争议调解仲裁法》第二十七条，")
+    assert "一年" in lead, lead
+    plain, _, _ = ExtractiveComposer().compose([CitedArticle(**{**source.__dict__, "quote": ""})],
+                                               {"a:1": DEADLINE}, tokens, lambda t: 1.0)
+    assert "一年" not in plain.split("\n", 1)[0]  # without the type the best-covered sentence leads
+
+
+def test_the_lead_comes_from_the_first_cited_article_that_answers_the_type():
+    first = CitedArticle("中华人民共和国社会保险法", "第八十三条", "a:1", "现行有效", number=1)
+    second = CitedArticle("中华人民共和国社会保险法", "第八十二条", "a:2", "现行有效", number=2)
+    texts = {"a:1": "用人单位认为社会保险费征收机构的行为侵害自己合法权益的，可以依法申请行政复议或者提起行政诉讼。",
+             "a:2": "任何组织或者个人有权对违反社会保险法律、法规的行为进行举报、投诉。"}
+    text, _, _ = ExtractiveComposer().compose([second, first], texts, ["社会保险", "投诉"], lambda t: 1.0,
+                                              kind="remedy")
+    assert text.startswith("根据《中华人民共和国社会保险法》第八十二条，任何组织或者个人有权对违反社会保险")

@@ -9,7 +9,8 @@ import pytest
 
 from corpus.store import SQLiteDocumentStore
 from search.kinds import STAGES, evaluate_kind, load_kind, stage
-from search.querysets import load_topical, topical_queries
+from search.kinds import EVERYDAY
+from search.querysets import load_everyday, load_topical, topical_queries
 from search.searcher import Searcher
 from tests.servers import FAGUI
 
@@ -76,3 +77,15 @@ def test_cli_eval_by_kind(app_index):
     assert set(report["topical"]["learned"]) >= {"law@3", "law_mrr@10", "n"}
     bad = subprocess.run([FAGUI, "eval", "--kind", "weather"], env=os.environ | env, capture_output=True, text=True)
     assert bad.returncode != 0 and "weather" in bad.stderr
+
+
+def test_everyday_questions_are_article_queries_kept_for_evaluation(tmp_path):
+    queries = load_everyday(EVERYDAY)
+    assert len(queries) >= 40 and {q.split for q in queries} == {"dev"}
+    assert all(q.gold and all(label.startswith("第") for _, label in q.gold) for q in queries)
+    assert ("劳动合同法", "第八十二条") in set().union(*(q.gold for q in queries))  # titles normalised
+    path = tmp_path / "everyday.jsonl"
+    path.write_text('{"question": "能退吗", "deciding": [{"law_title": "x", "article_label": "第一条"}]}\n'
+                    '{"question": "能退吗"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="everyday.jsonl:2"):
+        load_everyday(path)

@@ -1,0 +1,27 @@
+"""Question types and the sentences that answer them."""
+import pytest
+
+from assistant.answer_types import answers_type, question_type
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("辞职快十个月了，现在去申请劳动仲裁还来得及吗？", "time"),
+    ("养老保险最少要交满多少年才能领养老金？", "time"),
+    ("公司裁员应该补给我多少钱？", "amount"),
+    ("老公打我，我该怎么办？", "remedy"),
+    ("肇事逃逸会被怎么处罚？", "consequence"),
+    ("物业能停我家的水电吗？", "yes_no"),
+    ("个体工商户的概念", "other"),
+])
+def test_question_type(question, kind):
+    assert question_type(question) == kind
+
+
+def test_sentences_that_answer_each_type():
+    assert answers_type("应当自劳动关系终止之日起一年内提出。", "time")
+    assert answers_type("向劳动者每月支付二倍的工资。", "amount")
+    assert answers_type("可以向劳动争议仲裁委员会申请仲裁。", "remedy")
+    assert answers_type("处二百元以上二千元以下罚款。", "consequence")
+    assert answers_type("物业服务人不得采取停止供电、供水的方式催交物业费。", "yes_no")
+    assert not answers_type("本法所称劳动者，是指与用人单位建立劳动关系的自然人。", "time")
+    assert not answers_type("任何句子", "other")
