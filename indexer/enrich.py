@@ -5,13 +5,12 @@ embeds ~8 units/s here (one thread is as fast as two), so it is not part of the 
 after the app is serving, `fagui index enrich` embeds the current national laws (~56k units,
 about two hours on one core) into the shared embedding cache — resumable: a restart embeds only
 what the cache lacks — and then writes a faiss index beside the current generation. Search
-uses it as one more source when it is present and matches the generation.
+uses it as one more source once `fagui learn` has weighed it (a field nobody tuned is ignored).
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,35 +36,25 @@ def _no_progress(description: str, total: int | None) -> Callable[[int], None]:
     return lambda n: None
 
 
-@dataclass
-class EnrichedVectors:
-    """The second vector field: a faiss index over the national current units, for one
-    index generation."""
-
-    name: str
-    index: FaissVectorIndex
-    embedder: Embedder | None = None
-
-    @classmethod
-    def load(cls, generation: Path, name: str = ENRICH_EMBEDDER) -> "EnrichedVectors | None":
-        """The enriched field of `generation`, or None when it was not built for it."""
+def load_enriched(generation: Path) -> tuple[FaissVectorIndex, str] | None:
+    """(index, embedder config) of `generation`'s enriched field, or None when not built for it
+    (the meta file is written last, so a half-written field is never loaded)."""
+    for meta in sorted(generation.glob(ENRICH_META.format(name="*"))):
+        name = meta.name[len("enrich-"):-len(".json")]
         path = generation / ENRICH_FILE.format(name=name)
-        if not path.exists() or not (generation / ENRICH_META.format(name=name)).exists():
-            return None
-        return cls(name, FaissVectorIndex.load(path))
-
-    def query_vector(self, text: str) -> np.ndarray:
-        if self.embedder is None:
-            self.embedder = make_embedder(self.name)
-        return self.embedder.embed_queries([text])[0]
+        if path.exists():
+            return FaissVectorIndex.load(path), json.loads(meta.read_text())["config"]
+    return None
 
 
 class VectorEnricher:
     """Embeds the national current units with a second model and indexes them (resumable)."""
 
     def __init__(self, store: SQLiteDocumentStore, index_dir: str | Path, embedder: str | Embedder = ENRICH_EMBEDDER,
-                 progress: Progress | None = None, batch_size: int = 32):
+                 progress: Progress | None = None, batch_size: int = 32, cache_path: str | Path | None = None):
         self.store, self.index_dir = store, Path(index_dir)
+        self.config = embedder if isinstance(embedder, str) else embedder.name  # what search loads
+        self.cache_path = Path(cache_path or self.index_dir / "cache.sqlite3")
         self._embedder, self.progress = embedder, progress or _no_progress
         self.batch_size = batch_size  # small batches: a kill loses at most a few seconds of work
 
@@ -85,11 +74,15 @@ class VectorEnricher:
                            self.embedder.dim, batch_size=self.batch_size,
                            on_batch=lambda cached, new: advance(cached + new))
 
-    def run(self, generation: Path | None = None) -> dict:
-        """Embed what the cache lacks, then write the index into `generation` (default: current)."""
-        generation = generation or self.index_dir / (self.index_dir / "CURRENT").read_text().strip()
+    def run(self) -> dict:
+        """Embed what the cache lacks, then write the index into the current generation."""
+        from indexer.build import writer_lock
+
         records = self.records()
-        cache = SQLiteEmbeddingCache(self.index_dir / "cache.sqlite3")
+        if not records:
+            raise ValueError("the store holds no current national law (宪法/法律/行政法规/司法解释/部门规章): "
+                             "nothing to enrich")
+        cache = SQLiteEmbeddingCache(self.cache_path)
         try:
             vectors = self.embed(cache, records)
         finally:
@@ -97,9 +90,14 @@ class VectorEnricher:
         ids = np.array([vector_id(r.uid) for r in records], dtype=np.int64)
         index = FaissVectorIndex.build(vectors, ids)
         name = self.embedder.name
-        tmp = generation / (ENRICH_FILE.format(name=name) + ".tmp")
-        index.save(tmp)
-        tmp.replace(generation / ENRICH_FILE.format(name=name))  # the meta file is written last: its
-        meta = {"embedder": cache_key(self.embedder), "units": len(records), "scope": list(NATIONAL_TYPES)}
-        (generation / ENRICH_META.format(name=name)).write_text(json.dumps(meta, ensure_ascii=False))  # presence = done
+        meta = {"config": self.config, "embedder": cache_key(self.embedder), "units": len(records),
+                "scope": list(NATIONAL_TYPES)}
+        with writer_lock(self.index_dir):  # the generation stays while its field is written
+            generation = self.index_dir / (self.index_dir / "CURRENT").read_text().strip()
+            for old in generation.glob(ENRICH_META.format(name="*")):
+                old.unlink()  # one enriched field per generation: the newest
+            tmp = generation / (ENRICH_FILE.format(name=name) + ".tmp")
+            index.save(tmp)
+            tmp.replace(generation / ENRICH_FILE.format(name=name))
+            (generation / ENRICH_META.format(name=name)).write_text(json.dumps(meta, ensure_ascii=False))
         return meta | {"generation": generation.name, "index": index.kind}

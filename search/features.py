@@ -14,7 +14,8 @@ import numpy as np
 
 from indexer.analysis import plain_analyzer, title_words
 
-SOURCES = ("keyword", "vector", "adapted", "questions", "neighbours")
+# "enriched": the second vector field (indexer/enrich.py), absent (score 0, rank missing) until built
+SOURCES = ("keyword", "vector", "adapted", "questions", "neighbours", "enriched")
 NATIONAL_TYPES = frozenset({"宪法", "法律", "行政法规", "司法解释", "部门规章"})
 TYPE_RANK = {"宪法": 0, "法律": 1, "行政法规": 2, "司法解释": 3, "部门规章": 4, "地方性法规": 5, "地方政府规章": 6}
 FEATURES = [f"{s}_{kind}" for s in SOURCES for kind in ("score", "rank")] + [

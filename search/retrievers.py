@@ -148,8 +148,9 @@ def make_keyword_retriever(backend: str, reader: IndexReader, meta: UnitMeta,
 class FaissVectorRetriever:
     """Nearest units by cosine; filters become a faiss id selector (cached per filter)."""
 
-    def __init__(self, reader: IndexReader, embedder: Embedder, meta: UnitMeta):
+    def __init__(self, reader: IndexReader, embedder: Embedder, meta: UnitMeta, index=None):
         self.reader, self.embedder, self.meta = reader, embedder, meta
+        self.index = index or reader.vectors  # another FaissVectorIndex: the enriched field
         self._selectors = LRU()
 
     def mask(self, filters: SearchFilters) -> np.ndarray:
@@ -165,7 +166,7 @@ class FaissVectorRetriever:
 
     def _params(self, filters: SearchFilters):
         _, allowed, selector = self._selector(filters)
-        nprobe = self.reader.vectors.nprobe
+        nprobe = self.index.nprobe
         params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe) if nprobe else \
             faiss.SearchParameters(sel=selector)
         return allowed, params
@@ -174,7 +175,7 @@ class FaissVectorRetriever:
         allowed, params = self._params(filters)
         if len(allowed) == 0:
             return []
-        scores, vids = self.reader.vectors.index.search(
+        scores, vids = self.index.index.search(
             np.ascontiguousarray(vector[None, :], dtype=np.float32), limit, params=params)
         uid_of = self.reader.uid_by_vid
         return [(uid_of[int(v)], float(s)) for v, s in zip(vids[0], scores[0]) if v >= 0 and int(v) in uid_of]

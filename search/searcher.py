@@ -13,6 +13,7 @@ import numpy as np
 from corpus.config import Settings
 from corpus.store import SQLiteDocumentStore
 from indexer.embedders import make_embedder
+from indexer.enrich import load_enriched
 from indexer.reader import IndexReader
 from search.citations import Citation, CitationParser
 from search.evaluate import norm_title
@@ -53,6 +54,9 @@ class SearchConfig:
     # "sparse" (in memory) or "whoosh"; FAGUI_KEYWORD_BACKEND overrides (bench/latency.py compares)
     keyword_backend: str = field(default_factory=lambda: os.environ.get("FAGUI_KEYWORD_BACKEND", "sparse"))
     max_terms: int = 12              # rarest query terms kept for keyword search
+    # the enriched vector field (fagui index enrich): None = when built and weighed by `fagui
+    # learn`; True = whenever built (learning uses this to weigh it); False = never
+    use_enriched: bool | None = None
 
 
 @dataclass
@@ -97,6 +101,18 @@ class Searcher:
         reranker = LightGBMReranker(model) if model.exists() and self.learned else None
         self.reranker = reranker if reranker is not None and reranker.usable else None
         self.featurizer = CandidateFeaturizer(self.reader, self.meta, store)
+        self.enriched = self._enriched()
+
+    def _enriched(self) -> FaissVectorRetriever | None:
+        """The second vector field as a retriever, when built for this generation and wanted."""
+        wanted = self.config.use_enriched
+        if wanted is False or (wanted is None and self.fusion_weights.get("enriched", 0.0) <= 0):
+            return None
+        found = load_enriched(self.reader.folder)
+        if found is None:
+            return None
+        index, embedder = found
+        return FaissVectorRetriever(self.reader, make_embedder(embedder), self.meta, index)
 
     @classmethod
     def from_settings(cls, settings: Settings, config: SearchConfig | None = None) -> "Searcher":
@@ -161,6 +177,8 @@ class Searcher:
                 if self.learned.adapter is not None:
                     parts["adapted"] = dict(self.vector.retrieve_vector(self.learned.adapt(vector), filters, depth))
                 parts["neighbours"] = self.units_for_keys(self.learned.neighbour_scores(vector), filters)
+            if self.enriched is not None and mode == "hybrid":
+                parts["enriched"] = dict(self.enriched.retrieve(text, filters, depth))
         rankings = {name: sorted(scores, key=scores.get, reverse=True) for name, scores in parts.items()}
         return rankings, parts
 

@@ -142,10 +142,11 @@ def fused_metrics(searcher, queries, parts_list, weights, k=60, method: str = "r
 
 def _ascend(searcher, queries: list[TrainingQuery], method: str) -> tuple[dict[str, float], float, float]:
     """Coordinate ascent of the weighted objective of out-of-fold fusion by `method`."""
-    weights = {n: 1.0 for n in SOURCES}
+    present = [n for n in SOURCES if any(n in q.parts for q in queries)]
+    weights = {n: float(n in present) for n in SOURCES}  # a source never seen stays off (weight 0)
     best = equal = weighted_objective(searcher, queries, _fused_rankings(queries, weights, method))
     for _ in range(3):
-        for name in SOURCES:
+        for name in present:
             for value in GRID:
                 trial = weights | {name: value}
                 score = weighted_objective(searcher, queries, _fused_rankings(queries, trial, method))

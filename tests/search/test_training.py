@@ -39,7 +39,8 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     searcher = Searcher(store, folder / "index")
     topical = [TrainingQuery("topical", q, make_filters("laws"), gold_law=norm_title(law)) for q, law in TOPICAL]
     report = learn_all(searcher, train, make_filters("laws"), folds=3, others=topical)
-    assert set(report["weights"]) == {"keyword", "vector", "adapted", "questions", "neighbours"}
+    assert set(report["weights"]) == {"keyword", "vector", "adapted", "questions", "neighbours", "enriched"}
+    assert report["weights"]["enriched"] == 0.0  # no enriched field built: it stays off
     assert report["reranker_groups"]["topical"] == len(TOPICAL) and report["reranker_groups"]["stard"] > 6
     assert report["method"] in ("rrf", "weighted")
     assert set(report["by_method"]) == {"rrf", "weighted"}
