@@ -2,7 +2,8 @@
 sentences of the decisive articles that carry the question's words, cites each as
 《full title》第X条 with its validity, and leads with the one sentence among them that answers
 what the question asks (a time for 多久, an amount for 多少, the remedy and where to turn for
-怎么办, the consequence for 怎么罚; assistant/answer_types.py), then lists related articles."""
+怎么办, the consequence for 怎么罚; assistant/answer_types.py); a 怎么办 answer also says where
+to turn, as the articles name it (assistant/remedies.py); then lists related articles."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from assistant.answer import CitedArticle
 from assistant.answer_types import answers_type
+from assistant.remedies import routes_line
 from assistant.relevance import overlap
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
@@ -81,8 +83,8 @@ def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
     return f"根据{source.citation}，{body}".rstrip("，") + ("" if body.endswith(("。", "？", "！")) else "。")
 
 
-def render(cited: list[CitedArticle], related: list[CitedArticle], lead: str) -> str:
-    lines = [lead, "", "依据："]
+def render(cited: list[CitedArticle], related: list[CitedArticle], lead: str, route: str | None = None) -> str:
+    lines = [lead, *([route] if route else []), "", "依据："]
     for c in cited:
         validity = f"（{c.validity}）" if c.validity else ""
         lines.append(f"[{c.number}] {c.citation}{validity}：“{c.quote}”")
@@ -113,4 +115,5 @@ class ExtractiveComposer:
         related = articles[self.max_cited: self.max_cited + self.max_related]
         if not cited:
             return REFUSAL, cited, related
-        return render(cited, related, lead_sentence(cited, tokens, weight, kind)), cited, related
+        route = routes_line(cited + related, texts) if kind == "remedy" else None
+        return render(cited, related, lead_sentence(cited, tokens, weight, kind), route), cited, related

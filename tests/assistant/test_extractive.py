@@ -68,3 +68,20 @@ def test_the_lead_comes_from_the_first_cited_article_that_answers_the_type():
     text, _, _ = ExtractiveComposer().compose([second, first], texts, ["社会保险", "投诉"], lambda t: 1.0,
                                               kind="remedy")
     assert text.startswith("根据《中华人民共和国社会保险法》第八十二条，任何组织或者个人有权对违反社会保险")
+
+
+def test_a_what_to_do_answer_says_where_to_turn_as_the_articles_name_it():
+    first = CitedArticle("中华人民共和国劳动争议调解仲裁法", "第五条", "a:1", "现行有效", number=1)
+    other = CitedArticle("中华人民共和国劳动合同法", "第七十七条", "a:2", "现行有效", number=2)
+    texts = {"a:1": "发生劳动争议，当事人不愿协商、协商不成或者达成和解协议后不履行的，可以向调解组织申请调解；"
+                    "不愿调解、调解不成或者达成调解协议后不履行的，可以向劳动争议仲裁委员会申请仲裁；"
+                    "对仲裁裁决不服的，除本法另有规定的外，可以向人民法院提起诉讼。",
+             "a:2": "劳动者合法权益受到侵害的，有权要求有关部门依法处理，或者依法申请仲裁、提起诉讼。"}
+    text, _, _ = ExtractiveComposer(max_cited=1).compose([first, other], texts, ["劳动争议"], lambda t: 1.0,
+                                                         kind="remedy")
+    route = text.split("\n")[1]
+    assert route.startswith("可以求助：向调解组织申请调解（《中华人民共和国劳动争议调解仲裁法》第五条）；")
+    assert "向劳动争议仲裁委员会申请仲裁" in route and "向人民法院提起诉讼" in route
+    plain, _, _ = ExtractiveComposer(max_cited=1).compose([first, other], texts, ["劳动争议"], lambda t: 1.0,
+                                                          kind="time")
+    assert "可以求助" not in plain
