@@ -20,11 +20,12 @@ from search.kinds import KINDS, STAGES, evaluate_kind, load_kind  # noqa: E402
 from search.searcher import SearchConfig, Searcher  # noqa: E402
 
 # The headline metric of each kind and its floor for the learned stage (dev halves).
-HEADLINE = {"stard": "recall@10", "topical": "law@3", "written": "law@3", "citation": "mrr@10",
+HEADLINE = {"stard": "recall@10", "topical": "law@3", "written": "law@3", "everyday": "recall@10", "citation": "mrr@10",
             "messages": "recall@10", "notices": "mrr@10"}
 # Floors sit a little under the 2026-11-29 figures, so a regression fails; messages are weak at
 # every stage (long complaints whose replies cite few articles): their floor only guards the level.
-GATES = {"stard": 0.70, "topical": 0.88, "written": 0.93, "citation": 0.99, "messages": 0.06, "notices": 0.80}
+GATES = {"stard": 0.70, "topical": 0.88, "written": 0.93, "everyday": 0.40, "citation": 0.99, "messages": 0.06,
+         "notices": 0.80}
 VARIANTS = {"default": {}, "no_term_map": {"use_term_map": False}, "no_synonyms": {"use_synonyms": False},
             "neither": {"use_term_map": False, "use_synonyms": False}}
 
