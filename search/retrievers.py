@@ -172,13 +172,18 @@ class FaissVectorRetriever:
         return allowed, params
 
     def retrieve_vector(self, vector: np.ndarray, filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
+        return self.retrieve_vectors(vector[None, :], filters, limit)[0]
+
+    def retrieve_vectors(self, vectors: np.ndarray, filters: SearchFilters,
+                         limit: int = 100) -> list[list[tuple[str, float]]]:
+        """Nearest units of each row of `vectors` (one faiss call: the rows run in parallel)."""
         allowed, params = self._params(filters)
         if len(allowed) == 0:
-            return []
-        scores, vids = self.index.index.search(
-            np.ascontiguousarray(vector[None, :], dtype=np.float32), limit, params=params)
+            return [[] for _ in vectors]
+        scores, vids = self.index.index.search(np.ascontiguousarray(vectors, dtype=np.float32), limit, params=params)
         uid_of = self.reader.uid_by_vid
-        return [(uid_of[int(v)], float(s)) for v, s in zip(vids[0], scores[0]) if v >= 0 and int(v) in uid_of]
+        return [[(uid_of[int(v)], float(s)) for v, s in zip(row_vids, row_scores) if v >= 0 and int(v) in uid_of]
+                for row_vids, row_scores in zip(vids, scores)]
 
     def retrieve(self, text: str, filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
         return self.retrieve_vector(self.embedder.embed_queries([text])[0], filters, limit)
