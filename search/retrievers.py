@@ -148,9 +148,11 @@ def make_keyword_retriever(backend: str, reader: IndexReader, meta: UnitMeta,
 class FaissVectorRetriever:
     """Nearest units by cosine; filters become a faiss id selector (cached per filter)."""
 
-    def __init__(self, reader: IndexReader, embedder: Embedder, meta: UnitMeta, index=None):
+    def __init__(self, reader: IndexReader, embedder: Embedder, meta: UnitMeta, index=None,
+                 nprobe: int | None = None):
         self.reader, self.embedder, self.meta = reader, embedder, meta
         self.index = index or reader.vectors  # another FaissVectorIndex: the enriched field
+        self.nprobe = nprobe  # IVF lists searched; None = the index's own setting
         self._selectors = LRU()
 
     def mask(self, filters: SearchFilters) -> np.ndarray:
@@ -166,7 +168,7 @@ class FaissVectorRetriever:
 
     def _params(self, filters: SearchFilters):
         _, allowed, selector = self._selector(filters)
-        nprobe = self.index.nprobe
+        nprobe = self.index.nprobe and (self.nprobe or self.index.nprobe)
         params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe) if nprobe else \
             faiss.SearchParameters(sel=selector)
         return allowed, params
