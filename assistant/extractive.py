@@ -71,7 +71,11 @@ def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
     def parts(c: CitedArticle) -> list[str]:
         return [p for p in sentences(c.quote.replace("……", "。")) if _plain(p)]
 
-    source = next((c for c in cited if any(answers_type(p, kind) for p in parts(c))), cited[0])
+    # a later article leads only with a sentence as much on the question's matter as the first
+    # article's best (half its weight at least): a time or amount alone is not an answer
+    floor = 0.5 * max((overlap(tokens or [], p, weight) for p in parts(cited[0])), default=0.0)
+    source = next((c for c in cited if any(answers_type(p, kind) and overlap(tokens or [], p, weight) >= floor
+                                           for p in parts(c))), cited[0])
     candidates = parts(source)
     score = sentence_scores(candidates, tokens or [], weight, kind)
     best = candidates[max(range(len(score)), key=lambda i: (score[i], -i))] if candidates else ""

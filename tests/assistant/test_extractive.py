@@ -85,3 +85,13 @@ def test_a_what_to_do_answer_says_where_to_turn_as_the_articles_name_it():
     plain, _, _ = ExtractiveComposer(max_cited=1).compose([first, other], texts, ["劳动争议"], lambda t: 1.0,
                                                           kind="time")
     assert "可以求助" not in plain
+
+
+def test_a_number_in_an_unrelated_later_article_does_not_lead():
+    first = CitedArticle("中华人民共和国劳动争议调解仲裁法", "第二条", "a:1", "现行有效", number=1)
+    later = CitedArticle("中华人民共和国劳动合同法", "第四十七条", "a:2", "现行有效", number=2)
+    texts = {"a:1": "因拖欠劳动报酬发生的劳动争议，劳动者可以申请劳动仲裁。",
+             "a:2": "向其支付经济补偿的年限最高不超过十二年。"}
+    tokens = ["拖欠", "劳动报酬", "劳动仲裁", "年"]
+    text, _, _ = ExtractiveComposer().compose([first, later], texts, tokens, lambda t: 1.0, kind="time")
+    assert text.startswith("根据《中华人民共和国劳动争议调解仲裁法》第二条，因拖欠劳动报酬"), text.split("\n")[0]
