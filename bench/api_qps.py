@@ -43,15 +43,24 @@ def start_server(home: Path | None, port: int, rate_limit: str = "") -> subproce
     fagui = str(Path(sys.executable).with_name("fagui"))
     proc = subprocess.Popen([fagui, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
+    return wait_healthy(proc, f"http://127.0.0.1:{port}/api/v1/health", 300, "server did not start")
+
+
+def wait_healthy(proc: subprocess.Popen, url: str, timeout: float, failure: str,
+                 exited: str | None = None) -> subprocess.Popen:
+    """`proc` once `url` answers 200; SystemExit(`failure`) after `timeout` s, or (`exited`) if it dies."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2).status_code == 200:
                 return proc
         except httpx.HTTPError:
-            time.sleep(0.5)
+            pass
+        if exited and proc.poll() is not None:
+            raise SystemExit(exited)
+        time.sleep(0.5)
     proc.kill()
-    raise SystemExit("server did not start")
+    raise SystemExit(failure)
 
 
 @contextmanager

