@@ -85,7 +85,7 @@ class Assistant:
         query = retrieval_query(question, history)
         scope = self.scope(query)
         with self.lock:
-            response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False)
+            response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False, deep=True)
             tokens = self.searcher.query_tokens(query)
             words = self.searcher.reader.analyzer.tokens(query)  # the question's own words
             vector = self.searcher.embed_query(query)  # computed by the search just above
@@ -105,7 +105,8 @@ class Assistant:
         """Past citizen messages on the same matter that have an official reply."""
         out = []
         with self.lock:
-            results = self.searcher.search(query, k=self.similar * 3, with_facets=False,
+            # fusion order: the re-ranker learned on law articles and notices, not on messages
+            results = self.searcher.search(query, k=self.similar * 3, with_facets=False, rerank=False,
                                            filters=make_filters("messages", validity="all")).results
             for r in results:
                 doc = self.searcher.store.get(r.doc_id, with_units=False)

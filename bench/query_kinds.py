@@ -3,7 +3,7 @@ scored at every stage (keyword, vector, fusion, learned), optionally with the cu
 synonyms / learned term map switched off, against the floors in GATES. Exit 1 when a floor is
 missed or when the learned stage ranks below the better of keyword and vector on any kind.
 
-    python bench/query_kinds.py [--home var] [--kinds stard,topical,...] [--variants default,no_term_map]
+    python bench/query_kinds.py [--home var] [--kinds stard,topical,...] [--variants default,no_term_map,deep]
 """
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ HEADLINE = {"stard": "recall@10", "topical": "law@3", "written": "law@3", "every
 GATES = {"stard": 0.70, "topical": 0.88, "written": 0.93, "everyday": 0.40, "citation": 0.99, "messages": 0.06,
          "notices": 0.80}
 VARIANTS = {"default": {}, "no_term_map": {"use_term_map": False}, "no_synonyms": {"use_synonyms": False},
-            "neither": {"use_term_map": False, "use_synonyms": False}}
+            "neither": {"use_term_map": False, "use_synonyms": False},
+            # every search deep: the enriched field and the deep profile, when built (what the assistant uses)
+            "deep": {"use_enriched": True}}
 
 
 def check(report: dict) -> list[str]:

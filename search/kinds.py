@@ -58,13 +58,13 @@ def stage(searcher, name: str) -> Iterator[str]:
     """The search mode of a stage; `fusion` is hybrid with the learned re-ranker set aside."""
     if name not in STAGES:
         raise ValueError(f"unknown stage {name!r}: use {', '.join(STAGES)}")
-    saved = searcher.reranker
+    saved = searcher.reranker, searcher.deep_reranker
     if name == "fusion":
-        searcher.reranker = None
+        searcher.reranker = searcher.deep_reranker = None
     try:
         yield "hybrid" if name in ("fusion", "learned") else name
     finally:
-        searcher.reranker = saved
+        searcher.reranker, searcher.deep_reranker = saved
 
 
 def topical_scores(query: TopicalQuery, results) -> dict[str, float]:

@@ -22,6 +22,8 @@ from search.evaluate import EvalQuery
 from search.termmap import learn_term_map
 
 LEARNED_DIR = "learned"
+# the deep ranking profile: fusion and re-ranker learned with the enriched vector field
+DEEP = "deep"
 RIDGE_LAMBDA = 3.0
 
 
@@ -116,18 +118,23 @@ class AnsweredQuestions:
         return learned
 
 
-def load_fusion(folder: Path) -> tuple[dict[str, float], str]:
+def fusion_file(profile: str = "") -> str:
+    """`fusion.json` for the fast profile, `fusion-deep.json` for the deep one."""
+    return f"fusion-{profile}.json" if profile else "fusion.json"
+
+
+def load_fusion(folder: Path, profile: str = "") -> tuple[dict[str, float], str]:
     """Fusion weights per source and the method tuned on train; ({}, "rrf") = equal RRF."""
-    path = folder / "fusion.json"
+    path = folder / fusion_file(profile)
     if not path.exists():
         return {}, "rrf"
     data = json.loads(path.read_text(encoding="utf-8"))
     return data["weights"], data.get("method", "rrf")
 
 
-def save_fusion(folder: Path, weights: dict[str, float], method: str, report: dict) -> None:
+def save_fusion(folder: Path, weights: dict[str, float], method: str, report: dict, profile: str = "") -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "fusion.json").write_text(json.dumps({"weights": weights, "method": method, "report": report},
+    (folder / fusion_file(profile)).write_text(json.dumps({"weights": weights, "method": method, "report": report},
                                                    ensure_ascii=False, indent=2), encoding="utf-8")
 
 

@@ -182,10 +182,31 @@ class FaissVectorRetriever:
         allowed, params = self._params(filters)
         if len(allowed) == 0:
             return [[] for _ in vectors]
-        scores, vids = self.index.index.search(np.ascontiguousarray(vectors, dtype=np.float32), limit, params=params)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if not isinstance(params, faiss.SearchParametersIVF):
+            found = self._flat_unfiltered(vectors, filters, limit)
+            if found is not None:
+                return found
+        scores, vids = self.index.index.search(vectors, limit, params=params)
         uid_of = self.reader.uid_by_vid
         return [[(uid_of[int(v)], float(s)) for v, s in zip(row_vids, row_scores) if v >= 0 and int(v) in uid_of]
                 for row_vids, row_scores in zip(vids, scores)]
 
     def retrieve(self, text: str, filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
         return self.retrieve_vector(self.embedder.embed_queries([text])[0], filters, limit)
+
+    def _flat_unfiltered(self, vectors: np.ndarray, filters: SearchFilters, limit: int):
+        """A flat index searched without the id selector (which turns off faiss's BLAS path:
+        ~17 ms vs ~2 ms over 22k vectors), over-fetched, then filtered by the row mask; None
+        when too few pass the filter and the selector must do it."""
+        fetch = min(self.index.index.ntotal, 4 * limit)
+        scores, vids = self.index.index.search(vectors, fetch)
+        mask, row_of_vid, uid_of = self.mask(filters), self.meta.row_of_vid, self.reader.uid_by_vid
+        out = []
+        for row_vids, row_scores in zip(vids, scores):
+            kept = [(uid_of[int(v)], float(s)) for v, s in zip(row_vids, row_scores)
+                    if v >= 0 and int(v) in uid_of and mask[row_of_vid[int(v)]]][:limit]
+            if len(kept) < limit and fetch < self.index.index.ntotal:
+                return None
+            out.append(kept)
+        return out

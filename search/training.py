@@ -8,19 +8,22 @@
 3. fusion weights tuned on all of them (coordinate ascent over a small grid), each kind
    weighted so that no single benchmark decides (KIND_WEIGHTS);
 4. the LambdaRank re-ranker trained on the same candidates, query-generic features only.
+
+Steps 3-4 run per ranking profile: `fast` (every search; never the enriched field) and, when
+the enriched vector field is built, `deep` (the assistant, 深度检索; search/searcher.py).
 """
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from search.evaluate import EvalQuery, mean_scores, norm_title, score_ranking
 from search.fusion import FUSION_METHODS, fuse
 from search.learn import article_tokens, article_vectors, fit_learned
-from search.learning import LEARNED_DIR, AnsweredQuestions, save_fusion
+from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, save_fusion
 from search.query import SearchFilters
 from search.rerank import SOURCES, train_lambdarank
 
@@ -74,7 +77,7 @@ def out_of_fold_parts(searcher, train: list[EvalQuery], filters: SearchFilters, 
     out: list = [None] * len(train)
     for held in fold_learned(searcher, train, folds):
         for i in held:
-            out[i] = (searcher.source_rankings(train[i].question, filters)[1], searcher.learned.keys)
+            out[i] = (searcher.source_rankings(train[i].question, filters, deep=True)[1], searcher.learned.keys)
             if progress:
                 progress(1)
     return out
@@ -171,7 +174,8 @@ def rerank_features(searcher, question, parts, weights, top, method: str = "rrf"
     return searcher.featurizer.features(question, searcher.reader.analyzer.tokens(question), parts, fused)
 
 
-def train_reranker(searcher, queries: list[TrainingQuery], weights, top: int, method: str = "rrf") -> dict:
+def train_reranker(searcher, queries: list[TrainingQuery], weights, top: int, method: str = "rrf",
+                   profile: str = "") -> dict:
     groups, per_kind = [], {}
     for query in queries:
         ids, x = rerank_features(searcher, query.text, query.parts, weights, top, method)
@@ -179,7 +183,8 @@ def train_reranker(searcher, queries: list[TrainingQuery], weights, top: int, me
         if y.any():
             groups.append((x, y))
             per_kind[query.kind] = per_kind.get(query.kind, 0) + 1
-    train_lambdarank(groups, searcher.reader.index_dir / LEARNED_DIR / "reranker.txt")
+    name = f"reranker-{profile}.txt" if profile else "reranker.txt"
+    train_lambdarank(groups, searcher.reader.index_dir / LEARNED_DIR / name)
     return per_kind
 
 
@@ -210,20 +215,34 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
               others: list[TrainingQuery] = ()) -> dict:
     """Fit and save every learned part from STARD-style `train` (cross-fitted) and `others`
     (other kinds' train halves); returns the training figures."""
-    from search.searcher import RERANK_TOP
-
     fit_learned(searcher, train)
     oof = out_of_fold_parts(searcher, train, filters, folds, progress)
     queries = [TrainingQuery("stard", q.question, filters, q.gold, parts=parts) for q, (parts, _) in zip(train, oof)]
     for query in others:
-        query.parts = searcher.source_rankings(query.text, query.filters)[1]
+        query.parts = searcher.source_rankings(query.text, query.filters, deep=True)[1]
         queries.append(query)
         if progress:
             progress(1)
+    # the fast profile (every search) never sees the enriched field; the deep one (assistant,
+    # 深度检索) is learned only when the field was built and searched
+    fast = [replace(q, parts={n: s for n, s in q.parts.items() if n != "enriched"}) for q in queries]
+    out = _learn_profile(searcher, train, fast, "")
+    if any("enriched" in q.parts for q in queries):
+        out[DEEP] = _learn_profile(searcher, train, queries, DEEP)
+    else:  # a deep profile from an earlier field would not match the parts just learned
+        for stale in ("fusion-deep.json", "reranker-deep.txt"):
+            (searcher.reader.index_dir / LEARNED_DIR / stale).unlink(missing_ok=True)
+    return out
+
+
+def _learn_profile(searcher, train: list[EvalQuery], queries: list[TrainingQuery], profile: str) -> dict:
+    """Fusion weights and re-ranker of one ranking profile, saved under its name."""
+    from search.searcher import RERANK_TOP
+
     weights, method, report = tune_fusion(searcher, queries)
     stard = [q for q in queries if q.kind == "stard"]
     report["stard_train_out_of_fold"] = fused_metrics(
         searcher, train, [q.parts for q in stard], weights, searcher.config.rrf_k, method)
-    save_fusion(searcher.reader.index_dir / LEARNED_DIR, weights, method, report)
-    report["reranker_groups"] = train_reranker(searcher, queries, weights, RERANK_TOP, method)
+    save_fusion(searcher.reader.index_dir / LEARNED_DIR, weights, method, report, profile)
+    report["reranker_groups"] = train_reranker(searcher, queries, weights, RERANK_TOP, method, profile)
     return {"weights": weights, "method": method, **report}

@@ -307,6 +307,7 @@ def search_cmd(
     since: Annotated[Optional[str], typer.Option("--since", help="起始日期 YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="截止日期 YYYY-MM-DD")] = None,
     mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
+    deep: Annotated[bool, typer.Option("--deep", help="深度检索: also the enriched vector field when built")] = False,
     store: StoreOption = None, index_dir: IndexDirOption = None, as_json: JsonOption = False,
 ) -> None:
     """检索法条、政策文件与留言 (search; --batch reads one query per line, prints JSON lines)."""
@@ -324,7 +325,7 @@ def search_cmd(
     searcher = _searcher(store, index_dir)
     for text in queries:
         try:
-            response = searcher.search(text, k=k, filters=filters, mode=mode).to_dict()
+            response = searcher.search(text, k=k, filters=filters, mode=mode, deep=deep).to_dict()
         except (QueryError, ValueError) as exc:
             if not batch:
                 _fail(str(exc))

