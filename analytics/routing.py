@@ -20,13 +20,15 @@ MAX_CHARS = 2000  # a message's first 2,000 characters decide; longer texts add 
 
 
 class _Words:
-    """jieba words of a text (precise mode, no legal dictionary), for TfidfVectorizer."""
+    """jieba words of a text (precise mode, no legal dictionary), for TfidfVectorizer; the
+    analyzer is made on first use, so a pickled router does not carry jieba's tables."""
 
-    def __init__(self):
-        self.analyzer = plain_analyzer()
+    analyzer = None
 
     def __call__(self, text: str) -> list[str]:
-        return [t for t in self.analyzer.tokens(text) if t.strip()]
+        if _Words.analyzer is None:
+            _Words.analyzer = plain_analyzer()
+        return [t for t in _Words.analyzer.tokens(text) if t.strip()]
 
 
 def _member(name: str, embed: Callable[[list[str]], np.ndarray] | None, c: float):
@@ -35,7 +37,6 @@ def _member(name: str, embed: Callable[[list[str]], np.ndarray] | None, c: float
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer
 
     model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
     if name == "word":
@@ -46,7 +47,7 @@ def _member(name: str, embed: Callable[[list[str]], np.ndarray] | None, c: float
                                              min_df=2), model)
     if embed is None:
         raise ValueError(f"unknown router member {name!r}: use word, char or an embedder's name")
-    return make_pipeline(FunctionTransformer(lambda texts: embed(list(texts))), model)
+    return model  # over the embedder's vectors (EnsembleMessageRouter._inputs)
 
 
 class EnsembleMessageRouter:
@@ -63,15 +64,32 @@ class EnsembleMessageRouter:
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "EnsembleMessageRouter":
         texts = [t[:MAX_CHARS] for t in texts]
-        self.models = [_member(m, self.embedders.get(m), self.c[m]).fit(texts, list(labels)) for m in self.members]
+        self.models = [_member(m, self.embedders.get(m), self.c[m]).fit(self._inputs(m, texts), list(labels))
+                       for m in self.members]
         self.classes = list(self.models[0].classes_)
+        return self
+
+    def _inputs(self, member: str, texts: list[str]):
+        """Texts for the word and char members, the embedder's vectors for the others."""
+        if member in TEXT_MEMBERS:
+            return texts
+        if member not in self.embedders:
+            raise RuntimeError(f"the router's {member} member needs its embedder (with_embedders)")
+        return np.asarray(self.embedders[member](texts))
+
+    def __getstate__(self) -> dict:
+        return self.__dict__ | {"embedders": {}}  # functions of a loaded model: given again on load
+
+    def with_embedders(self, embedders: dict[str, Callable[[list[str]], np.ndarray]]) -> "EnsembleMessageRouter":
+        self.embedders = dict(embedders)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         if not self.models:
             raise RuntimeError("the router is not trained")
         texts = [t[:MAX_CHARS] for t in texts]
-        return np.mean([m.predict_proba(texts) for m in self.models], axis=0)
+        return np.mean([model.predict_proba(self._inputs(m, texts)) for m, model in zip(self.members, self.models)],
+                       axis=0)
 
     def route(self, text: str) -> dict:
         """{"label", "classes": [{"label", "probability"}...] best first, "abstain"}."""

@@ -2,14 +2,20 @@
 first use and refitted when the store's version changes (after an ingest)."""
 from __future__ import annotations
 
+import logging
+import os
+import pickle
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 from analytics.messages import load_messages
 from analytics.routing import EnsembleMessageRouter
 from corpus.store import SQLiteDocumentStore
+
+log = logging.getLogger(__name__)
 
 
 class MessageAnalytics:
@@ -37,16 +43,39 @@ class MessageAnalytics:
         with self._lock:
             version = self.store.corpus_version
             if self._router is None or version != self._version:
-                labelled = [m for m in load_messages(self.store) if m.category]
-                if len(labelled) < 20 or len({m.category for m in labelled}) < 2:
-                    raise LookupError("留言库中没有足够的已分类留言，无法分办 (the store holds too few "
-                                      "labelled messages to train a router: ingest the messages first)")
-                members = ("word", "char") + ((self.embedder_name,) if self.embed else ())
-                embedders = {self.embedder_name: self.embed} if self.embed else {}
-                self._router = EnsembleMessageRouter(members, embedders).fit(
-                    [m.content for m in labelled], [m.category for m in labelled])
-                self._version = version
+                self._router, self._version = self._load_or_fit(version), version
             return self._router
+
+    def _cache_file(self, version: int) -> Path:
+        """Beside the store: one file per store version and member set (a new ingest refits)."""
+        members = "-".join(self._members())
+        return self.store.path.parent / "analytics" / f"router-v{version}-{members}.pkl"
+
+    def _members(self) -> tuple[str, ...]:
+        return ("word", "char") + ((self.embedder_name,) if self.embed else ())
+
+    def _load_or_fit(self, version: int) -> EnsembleMessageRouter:
+        embedders = {self.embedder_name: self.embed} if self.embed else {}
+        path = self._cache_file(version)
+        if path.exists():  # written by this program beside the store it trusts (like the indexes)
+            try:
+                return pickle.loads(path.read_bytes()).with_embedders(embedders)
+            except Exception as exc:  # noqa: BLE001 - another sklearn's pickle: refit
+                log.warning("%s unreadable (%s): refitting the router", path, exc)
+        labelled = [m for m in load_messages(self.store) if m.category]
+        if len(labelled) < 20 or len({m.category for m in labelled}) < 2:
+            raise LookupError("留言库中没有足够的已分类留言，无法分办 (the store holds too few "
+                              "labelled messages to train a router: ingest the messages first)")
+        router = EnsembleMessageRouter(self._members(), embedders).fit(
+            [m.content for m in labelled], [m.category for m in labelled])
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(router))
+            tmp.replace(path)  # whole or not at all
+        except OSError as exc:  # a read-only store folder: the router lives in memory only
+            log.warning("cannot cache the router at %s: %s", path, exc)
+        return router
 
     def route(self, text: str) -> dict:
         """{"label", "classes": [{"label", "probability"}...], "abstain"} for one message."""
