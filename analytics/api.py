@@ -26,17 +26,13 @@ class RouteResponse(BaseModel):
     notice: str | None = Field(None, description="why nothing could be routed (no labelled messages)")
 
 
-def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics, lock: Any = None) -> None:
+def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics) -> None:
     """POST /analytics/route on `api`."""
-    import contextlib
-
-    lock = lock or contextlib.nullcontext()
 
     @api.post("/analytics/route", summary="留言分办 (route a message to its 一级分类)",
               response_model=RouteResponse, responses={400: {"model": ErrorBody}})
     def route(req: RouteRequest) -> dict[str, Any]:
         try:
-            with lock:  # the router's usem3 member shares the searcher's embedder
-                return analytics.route(req.text)
+            return analytics.route(req.text)
         except LookupError as exc:  # no router can exist: every message goes to a person
             return {"label": None, "classes": [], "abstain": True, "notice": str(exc)}

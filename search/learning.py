@@ -123,6 +123,11 @@ def fusion_file(profile: str = "") -> str:
     return f"fusion-{profile}.json" if profile else "fusion.json"
 
 
+def reranker_file(profile: str = "") -> str:
+    """`reranker.txt` for the fast profile, `reranker-deep.txt` for the deep one."""
+    return f"reranker-{profile}.txt" if profile else "reranker.txt"
+
+
 def load_fusion(folder: Path, profile: str = "") -> tuple[dict[str, float], str]:
     """Fusion weights per source and the method tuned on train; ({}, "rrf") = equal RRF."""
     path = folder / fusion_file(profile)

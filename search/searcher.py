@@ -19,7 +19,7 @@ from indexer.reader import IndexReader
 from search.citations import Citation, CitationParser
 from search.evaluate import norm_title
 from search.fusion import fuse
-from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, load_fusion
+from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, load_fusion, reranker_file
 from search.query import ParsedQuery, SearchFilters, parse_query
 from search.features import CandidateFeaturizer
 from search.rerank import LightGBMReranker
@@ -109,9 +109,9 @@ class Searcher:
         # two ranking profiles: fast (every search) and deep (with the enriched field, when
         # `fagui learn` weighed it): each its own fusion weights and re-ranker
         self.fusion_weights, self.fusion_method = load_fusion(learned_dir)
-        self.reranker = self._reranker(learned_dir / "reranker.txt")
+        self.reranker = self._reranker(learned_dir / reranker_file())
         self.deep_weights, self.deep_method = load_fusion(learned_dir, DEEP)
-        self.deep_reranker = self._reranker(learned_dir / f"reranker-{DEEP}.txt")
+        self.deep_reranker = self._reranker(learned_dir / reranker_file(DEEP))
         self.featurizer = CandidateFeaturizer(self.reader, self.meta, store)
         self.enriched = self._enriched()
 
@@ -213,9 +213,10 @@ class Searcher:
         """Fused scores and score parts of the candidate units (before dedup and paging)."""
         deep = self.is_deep(deep) and mode == "hybrid"
         _, parts = self.source_rankings(parsed.text, filters, mode, deep)
-        weights, method, reranker = (self.deep_weights, self.deep_method, self.deep_reranker) if deep \
-            else (self.fusion_weights, self.fusion_method, self.reranker)
-        fused = fuse(parts, weights or self.fusion_weights, method, self.config.rrf_k)
+        # the deep profile once learned; before that (while `fagui learn` runs) the fast one
+        weights, method, reranker = (self.deep_weights, self.deep_method, self.deep_reranker) \
+            if deep and self.deep_weights else (self.fusion_weights, self.fusion_method, self.reranker)
+        fused = fuse(parts, weights, method, self.config.rrf_k)
         if rerank and reranker is not None and self.learned is not None and mode == "hybrid" and fused:
             fused = self._rerank(reranker, parsed.text, parts, fused)
         return fused, parts

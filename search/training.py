@@ -23,7 +23,7 @@ import numpy as np
 from search.evaluate import EvalQuery, mean_scores, norm_title, score_ranking
 from search.fusion import FUSION_METHODS, fuse
 from search.learn import article_tokens, article_vectors, fit_learned
-from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, save_fusion
+from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, fusion_file, reranker_file, save_fusion
 from search.query import SearchFilters
 from search.rerank import SOURCES, train_lambdarank
 
@@ -183,8 +183,7 @@ def train_reranker(searcher, queries: list[TrainingQuery], weights, top: int, me
         if y.any():
             groups.append((x, y))
             per_kind[query.kind] = per_kind.get(query.kind, 0) + 1
-    name = f"reranker-{profile}.txt" if profile else "reranker.txt"
-    train_lambdarank(groups, searcher.reader.index_dir / LEARNED_DIR / name)
+    train_lambdarank(groups, searcher.reader.index_dir / LEARNED_DIR / reranker_file(profile))
     return per_kind
 
 
@@ -230,7 +229,7 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
     if any("enriched" in q.parts for q in queries):
         out[DEEP] = _learn_profile(searcher, train, queries, DEEP)
     else:  # a deep profile from an earlier field would not match the parts just learned
-        for stale in ("fusion-deep.json", "reranker-deep.txt"):
+        for stale in (fusion_file(DEEP), reranker_file(DEEP)):
             (searcher.reader.index_dir / LEARNED_DIR / stale).unlink(missing_ok=True)
     return out
 

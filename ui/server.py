@@ -36,7 +36,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     lock = api.state.search_lock
     assistant = Assistant(searcher, llm, lock=lock)
     add_ask_routes(api, assistant)
-    add_analytics_routes(api, MessageAnalytics(searcher), lock)
+    add_analytics_routes(api, MessageAnalytics(searcher, lock=lock))
     keys = KeyStore(settings.config_dir)
     add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
                      state / "uploads", int(settings.max_request_mb * 1024 * 1024))
