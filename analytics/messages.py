@@ -3,12 +3,20 @@ store's `messages` collection (already PII-masked at ingest; user ids are never 
 from __future__ import annotations
 
 from collections.abc import Iterable
+import re
 from dataclasses import dataclass
 
 from corpus.model import MESSAGES, Document
 from corpus.store import SQLiteDocumentStore
 
 CLASSES = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生")
+
+
+_PLACE = re.compile(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}[市区县]")
+
+
+def _label(value) -> int | None:
+    return None if value in (None, "", "None") else _int(value)
 
 
 def _int(value) -> int:
@@ -33,6 +41,18 @@ class Message:
     answered: str | None
     votes_for: int
     votes_against: int
+    user: str | None = None  # keyed hash of the user id (never the id): for distinct-user counts
+    label_completeness: int | None = None  # 0/1 on 100 replies (annotated by the data's authors)
+    label_interpretability: int | None = None
+
+    @property
+    def district(self) -> str | None:
+        """The most specific anonymised place the message names (A3区, K8县, B市), else region."""
+        for text in (self.title, self.text[:200]):
+            found = _PLACE.findall(text)
+            if found:
+                return max(found, key=lambda p: (p[-1] != "市", len(p)))
+        return (self.region or "").split(" (")[0] or None  # "A市 (西地省; ...)" -> "A市"
 
     @property
     def content(self) -> str:
@@ -53,5 +73,7 @@ def from_documents(docs: Iterable[Document]) -> list[Message]:
         out.append(Message(
             doc.id, str(extra.get("message_id", doc.id)), doc.title or "", doc.text or "", doc.answer,
             doc.topic if doc.topic in CLASSES else None, doc.region, doc.publish_date,
-            extra.get("answer_time"), _int(extra.get("votes_for")), _int(extra.get("votes_against"))))
+            extra.get("answer_time"), _int(extra.get("votes_for")), _int(extra.get("votes_against")),
+            extra.get("user"), _label(extra.get("label_completeness")),
+            _label(extra.get("label_interpretability"))))
     return out

@@ -38,3 +38,12 @@ def test_masking_applies_to_question_title_and_answer():
     assert doc.title == "电话139****5678"
     assert "430102************" in doc.text and "138****5678" in doc.answer
     assert "A000123" not in json.dumps(doc.metadata(), ensure_ascii=False)
+
+
+def test_users_are_counted_by_a_keyed_hash_never_by_id(messages):
+    users = [d.extra.get("user") for d in messages]
+    assert all(users) and len(set(users)) == 6303  # distinct user_id values in the data
+    same = [parse_message({"qa_id": f"t{i}", "user_id": "A000123"}, "t", b"salt").extra["user"]
+            for i in range(2)]
+    other = parse_message({"qa_id": "t3", "user_id": "A000123"}, "t", b"pepper").extra["user"]
+    assert same[0] == same[1] != other and "A000123" not in same[0]
