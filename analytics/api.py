@@ -1,9 +1,10 @@
 """REST routes of the analytics (决策支持), added to the /api/v1 application."""
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from analytics.service import MessageAnalytics
@@ -26,8 +27,82 @@ class RouteResponse(BaseModel):
     notice: str | None = Field(None, description="why nothing could be routed (no labelled messages)")
 
 
+class HotIssueOut(BaseModel):
+    id: str = Field(..., description="stable id: the group's first 留言编号")
+    name: str = Field(..., description="地点/人群 + 问题")
+    first: str | None
+    last: str | None
+    count: int
+    users: int = Field(..., description="distinct users (counted, never shown)")
+    votes: int = Field(..., description="点赞 + 反对")
+    hotness: float
+    titles: list[str] = Field(..., description="two representative titles")
+    message_ids: list[str] = Field(..., description="留言编号 of every message in the issue")
+
+
+class HotResponse(BaseModel):
+    issues: list[HotIssueOut]
+    notice: str | None = None
+
+
+class LawOut(BaseModel):
+    article_id: str
+    citation: str | None
+    law_title: str
+    article_label: str | None
+    validity: str | None
+    snippet: str
+
+
+class IssueMessage(BaseModel):
+    message_id: str
+    title: str
+    text: str
+    asked: str | None
+    district: str | None
+    replied: bool
+
+
+class IssueDetail(HotIssueOut):
+    messages: list[IssueMessage]
+    laws: list[LawOut] = Field(..., description="现行有效 articles fagui's search finds for the issue")
+
+
+class MessageDetail(BaseModel):
+    message_id: str
+    title: str
+    text: str
+    asked: str | None
+    district: str | None
+    category: str | None
+    reply: str | None
+    answered: str | None
+    laws: list[LawOut]
+
+
+class ReplyOut(BaseModel):
+    message_id: str
+    title: str
+    asked: str | None
+    answered: str | None
+    delay_days: int | None = Field(..., description="working days from message to reply (holidays, 调休 respected)")
+    relevance: float
+    completeness: float
+    interpretability: float
+    flags: list[Literal["late", "incomplete", "unexplained", "irrelevant"]]
+    missing: list[str] = Field(..., description="formal parts the reply lacks")
+    unexplained_parts: list[str] = Field(..., description="explanation parts the reply lacks")
+    reply: str = Field(..., description="the reply's first 300 characters (masked)")
+
+
+class RepliesResponse(BaseModel):
+    total: int
+    flag: str | None
+    replies: list[ReplyOut]
+
+
 def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics) -> None:
-    """POST /analytics/route on `api`."""
+    """The /analytics/... routes on `api`."""
 
     @api.post("/analytics/route", summary="留言分办 (route a message to its 一级分类)",
               response_model=RouteResponse, responses={400: {"model": ErrorBody}})
@@ -36,3 +111,39 @@ def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics) -> None:
             return analytics.route(req.text)
         except LookupError as exc:  # no router can exist: every message goes to a person
             return {"label": None, "classes": [], "abstain": True, "notice": str(exc)}
+
+    @api.get("/analytics/hot", summary="热点问题 (hot issues, hottest first)", response_model=HotResponse,
+             responses={400: {"model": ErrorBody}})
+    def hot(since: date | None = Query(None, description="留言时间起 YYYY-MM-DD"),
+            until: date | None = Query(None, description="留言时间止 YYYY-MM-DD"),
+            region: str | None = Query(None, max_length=50, description="地区，如 A3区 或 A市"),
+            top: int = Query(20, ge=1, le=500)) -> dict[str, Any]:
+        return analytics.hot(since, until, region.strip() if region and region.strip() else None, top)
+
+    @api.get("/analytics/replies", summary="答复评价 (reply quality; flagged replies)",
+             response_model=RepliesResponse, responses={400: {"model": ErrorBody}})
+    def replies(flag: Literal["late", "incomplete", "unexplained", "irrelevant"] | None = Query(
+                    None, description="late: > 15 个工作日; incomplete; unexplained; irrelevant"),
+                limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=100_000)) -> dict[str, Any]:
+        return analytics.replies(flag, limit, offset)
+
+    @api.get("/analytics/summary", summary="统计：分类×月份×地区留言量、答复时长、问题答复 (the 统计 view's figures)",
+             responses={400: {"model": ErrorBody}})
+    def summary() -> dict[str, Any]:
+        return analytics.summary()
+
+    @api.get("/analytics/hot/{issue_id}", summary="一个热点问题：留言与相关法规 (one issue, its laws)",
+             response_model=IssueDetail, responses={404: {"model": ErrorBody}, 400: {"model": ErrorBody}})
+    def issue(issue_id: str) -> dict[str, Any]:
+        found = analytics.issue(issue_id)
+        if found is None:
+            raise HTTPException(404, f"no hot issue {issue_id!r}")
+        return found
+
+    @api.get("/analytics/messages/{message_id}", summary="一条留言与相关法规 (a message, its laws)",
+             response_model=MessageDetail, responses={404: {"model": ErrorBody}, 400: {"model": ErrorBody}})
+    def message(message_id: str) -> dict[str, Any]:
+        found = analytics.message(message_id)
+        if found is None:
+            raise HTTPException(404, f"no message {message_id!r}")
+        return found

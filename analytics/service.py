@@ -12,11 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from analytics.messages import load_messages
-from analytics.routing import EnsembleMessageRouter
+from analytics import dashboard
+from analytics.hot import HotIssue, TfidfHotIssueFinder
+from analytics.replies import FLAGS, ReplyAssessment, ReplyQualityAssessor
+from analytics.messages import Message, load_messages
+from analytics.routing import MAX_CHARS, TEXT_MEMBERS, EnsembleMessageRouter
+from analytics.selection import known_regions, select_issues
 from corpus.store import SQLiteDocumentStore
 
 log = logging.getLogger(__name__)
+ROUTER_FORMAT = 2  # bumped when the router's features change: an older pickle is not reused
 
 
 class MessageAnalytics:
@@ -38,8 +43,12 @@ class MessageAnalytics:
                     return embedder.embed_documents(texts)
             self.embed, self.embedder_name = embed, embedder.name
         self._lock = threading.Lock()
+        self.search_lock = lock or contextlib.nullcontext()
         self._router: EnsembleMessageRouter | None = None
         self._version: int | None = None
+        self._cache: dict[str, object] = {}  # per store version: messages, issues, replies
+        self._cache_version: int | None = None
+        self._cache_lock = threading.RLock()  # issues() computes messages() inside
 
     @property
     def store(self) -> SQLiteDocumentStore:
@@ -56,7 +65,7 @@ class MessageAnalytics:
     def _cache_file(self, version: int) -> Path:
         """Beside the store: one file per store version and member set (a new ingest refits)."""
         members = "-".join(self._members())
-        return self.store.path.parent / "analytics" / f"router-v{version}-{members}.pkl"
+        return self.store.path.parent / "analytics" / f"router{ROUTER_FORMAT}-v{version}-{members}.pkl"
 
     def _members(self) -> tuple[str, ...]:
         return ("word", "char") + ((self.embedder_name,) if self.embed else ())
@@ -75,15 +84,133 @@ class MessageAnalytics:
                               "labelled messages to train a router: ingest the messages first)")
         router = EnsembleMessageRouter(self._members(), embedders).fit(
             [m.content for m in labelled], [m.category for m in labelled])
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(router))
-            tmp.replace(path)  # whole or not at all
-        except OSError as exc:  # a read-only store folder: the router lives in memory only
-            log.warning("cannot cache the router at %s: %s", path, exc)
+        _write_atomic(path, pickle.dumps(router))
         return router
 
     def route(self, text: str) -> dict:
         """{"label", "classes": [{"label", "probability"}...], "abstain"} for one message."""
         return self.router().route(text)
+
+    # -- the collection's analytics, computed once per store version ------------------------
+    def _cached(self, key: str, compute: Callable[[], object]):
+        with self._cache_lock:
+            version = self.store.corpus_version
+            if version != self._cache_version:
+                self._cache, self._cache_version = {}, version
+            if key not in self._cache:
+                self._cache[key] = compute()
+            return self._cache[key]
+
+    def messages(self) -> list[Message]:
+        """Every message in the store (masked at ingest)."""
+        return self._cached("messages", lambda: load_messages(self.store))
+
+    def issues(self) -> list[HotIssue]:
+        """Every group over the whole collection, hottest first (~30 s on first use)."""
+        return self._cached("issues", lambda: self._on_disk(
+            "issues", lambda: TfidfHotIssueFinder().find(self.messages())))
+
+    def _on_disk(self, name: str, compute: Callable[[], object]):
+        """Kept beside the store per store version (the CLI and restarted servers reuse it)."""
+        path = self.store.path.parent / "analytics" / f"{name}-v{self.store.corpus_version}.pkl"
+        if path.exists():  # written by this program beside the store it trusts
+            try:
+                return pickle.loads(path.read_bytes())
+            except Exception as exc:  # noqa: BLE001 - an older program's pickle: recompute
+                log.warning("%s unreadable (%s): recomputing", path, exc)
+        value = compute()
+        _write_atomic(path, pickle.dumps(value))
+        return value
+
+    def hot(self, since=None, until=None, region: str | None = None, top: int = 20) -> dict:
+        """{"issues": [...]} best first, with a notice when the region or window holds nothing."""
+        if region and region not in self._cached("regions", lambda: known_regions(self.messages())):
+            return {"issues": [], "notice": f"未知地区 {region!r} (no message names this region)"}
+        chosen = select_issues(self.issues(), since, until, region, top)
+        out: dict = {"issues": [issue.to_dict() for issue in chosen]}
+        if not chosen:
+            out["notice"] = "该时间段/地区没有热点问题 (no hot issue in this window or region)"
+        return out
+
+    def issue(self, issue_id: str, laws: int = 5) -> dict | None:
+        """One issue whole: its messages and the laws behind it; None if no issue has this id."""
+        found = next((i for i in self.issues() if i.id == issue_id), None)
+        if found is None:
+            return None
+        messages = [{"message_id": m.message_id, "title": m.title, "text": m.text[:500],
+                     "asked": m.asked, "district": m.district, "replied": m.answer is not None}
+                    for m in found.members]
+        query = f"{found.name} {found.titles[0] if found.titles else ''}"
+        return found.to_dict() | {"messages": messages, "laws": self.laws_for(query, laws)}
+
+    def assessments(self) -> list[ReplyAssessment]:
+        """Every reply's quality (答复评价), in message order."""
+        return self._cached("replies", lambda: ReplyQualityAssessor().assess(self.messages()))
+
+    def replies(self, flag: str | None = None, limit: int = 50, offset: int = 0) -> dict:
+        """Assessed replies, those carrying `flag` only when given; worst delay first for late."""
+        if flag is not None and flag not in FLAGS:
+            raise ValueError(f"flag {flag!r}: use one of {', '.join(FLAGS)}")
+        by_id = {m.doc_id: m for m in self.messages()}
+        chosen = [a for a in self.assessments() if flag is None or flag in a.flags]
+        if flag == "late":
+            chosen.sort(key=lambda a: -(a.delay_days or 0))
+        rows = [dashboard.reply_row(by_id[a.doc_id], a) for a in chosen[offset:offset + limit]]
+        return {"total": len(chosen), "flag": flag, "replies": rows}
+
+    def categories(self) -> dict[str, str]:
+        """The router's 一级分类 for every unlabelled message (doc id -> label); {} without one."""
+        def compute() -> dict[str, str]:
+            todo = [m for m in self.messages() if not m.category]
+            try:
+                router = self.router()
+            except LookupError:
+                return {}
+            if not todo:
+                return {}
+            # the word and character members only: embedding 7,000 messages would take minutes
+            # on 2 cores for ~0.02 macro-F1 (bench/routing.py); one message at a time uses all
+            texts = [m.content[:MAX_CHARS] for m in todo]
+            probs = np.mean([model.predict_proba(texts) for name, model in zip(router.members, router.models)
+                             if name in TEXT_MEMBERS], axis=0)
+            return {m.doc_id: router.classes[int(i)] for m, i in zip(todo, probs.argmax(axis=1))}
+        return self._cached("categories", lambda: self._on_disk("categories", compute))
+
+    def summary(self) -> dict:
+        """Everything the 统计 view draws (volume, delays, flags)."""
+        return self._cached("summary", lambda: dashboard.summary(
+            self.messages(), self.categories(), self.assessments()))
+
+    def message(self, message_id: str, laws: int = 5) -> dict | None:
+        """One message (masked) with the laws behind it; None if no message has this 留言编号."""
+        found = next((m for m in self.messages() if m.message_id == message_id), None)
+        if found is None:
+            return None
+        return {"message_id": found.message_id, "title": found.title, "text": found.text,
+                "asked": found.asked, "district": found.district, "category": found.category,
+                "reply": found.answer, "answered": found.answered,
+                "laws": self.laws_for(found.content, laws)}
+
+    def laws_for(self, text: str, k: int = 5) -> list[dict]:
+        """The 现行有效 law articles fagui's own search finds for a complaint (法规依据)."""
+        if self.searcher is None:
+            return []
+        from search.query import SearchFilters  # analytics sits above search: a plain call down
+
+        with self.search_lock:
+            response = self.searcher.search(text[:500], k=k, filters=SearchFilters(collections=["laws"]),
+                                            with_facets=False)
+        return [{"article_id": r.article_id, "citation": r.citation, "law_title": r.law_title,
+                 "article_label": r.article_label, "validity": r.validity, "snippet": r.snippet}
+                for r in response.results]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Whole or not at all; a read-only store folder keeps the value in memory only."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        log.warning("cannot cache %s: %s", path, exc)

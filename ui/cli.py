@@ -29,7 +29,7 @@ index_app = typer.Typer(help="索引：构建、更新、删除、查看 (indexe
 app.add_typer(index_app, name="index")
 keys_app = typer.Typer(help="接口密钥 (API keys: create, list, revoke).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
-analyze_app = typer.Typer(help="决策支持：留言分办 (decision support over citizen messages: route).",
+analyze_app = typer.Typer(help="决策支持：留言分办、热点问题 (decision support over citizen messages: route, hot issues).",
                           no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze")
 err = Console(stderr=True)
@@ -429,6 +429,39 @@ def analyze_route_cmd(
     print(f"{out['label']}{'（置信度低，建议人工分办）' if out['abstain'] else ''}")
     for c in out["classes"]:
         print(f"  {c['label']}\t{c['probability']:.3f}")
+
+
+@analyze_app.command("hot")
+def analyze_hot_cmd(
+    since: Annotated[Optional[str], typer.Option("--since", help="留言时间起 YYYY-MM-DD")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="留言时间止 YYYY-MM-DD")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="地区，如 A3区 或 A市")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="条数 (how many issues)")] = 20,
+    store: StoreOption = None, as_json: JsonOption = False,
+) -> None:
+    """热点问题：同一地点、同一对象、同一诉求的留言归并，按热度排序 (hot issues, hottest first)."""
+    from datetime import date
+
+    from analytics.service import MessageAnalytics
+
+    days = {}
+    for name, value in (("--since", since), ("--until", until)):
+        try:
+            days[name] = date.fromisoformat(value) if value else None
+        except ValueError:
+            _fail(f"{name} {value!r}: 日期格式应为 YYYY-MM-DD (expected an ISO date)")
+    db = _open_store(Settings.from_env(store_path=store).store_path, readonly=True)
+    out = MessageAnalytics(store=db).hot(days["--since"], days["--until"], region, top)
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    if out.get("notice"):
+        print(out["notice"])
+    for rank, issue in enumerate(out["issues"], 1):
+        print(f"{rank:>2}. {issue['name']}  {issue['first']} ~ {issue['last']}  "
+              f"{issue['count']} 条留言 {issue['users']} 人 {issue['votes']} 票  热度 {issue['hotness']:.2f}")
+        for title in issue["titles"]:
+            print(f"      {title}")
 
 
 @app.command("eval")

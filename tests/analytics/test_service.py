@@ -19,7 +19,7 @@ def test_router_is_cached_per_store_version(data_dir, tmp_path):
     ingest(store, resolve_source(str(tmp_path / "m.jsonl"), None))
     text = "小区垃圾站臭气熏天，环卫部门一直不来清理"
     first = MessageAnalytics(store=store).route(text)
-    cached = list((tmp_path / "analytics").glob(f"router-v{store.corpus_version}-word-char.pkl"))
+    cached = list((tmp_path / "analytics").glob(f"router*-v{store.corpus_version}-word-char.pkl"))
     assert len(cached) == 1
     assert MessageAnalytics(store=store).route(text) == first  # loaded, not refitted: same answer
     cached[0].write_bytes(b"not a pickle")
