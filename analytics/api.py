@@ -47,6 +47,7 @@ class HotResponse(BaseModel):
 
 class LawOut(BaseModel):
     article_id: str
+    doc_id: str
     citation: str | None
     law_title: str
     article_label: str | None

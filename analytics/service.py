@@ -200,7 +200,7 @@ class MessageAnalytics:
         with self.search_lock:
             response = self.searcher.search(text[:500], k=k, filters=SearchFilters(collections=["laws"]),
                                             with_facets=False)
-        return [{"article_id": r.article_id, "citation": r.citation, "law_title": r.law_title,
+        return [{"article_id": r.article_id, "doc_id": r.doc_id, "citation": r.citation, "law_title": r.law_title,
                  "article_label": r.article_label, "validity": r.validity, "snippet": r.snippet}
                 for r in response.results]
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
+from analytics.service import MessageAnalytics
 from corpus.stats import overview_counts
 from ui import views
+from ui.decision_view import build_decision_section
 from ui.handlers import MAX_PAGES, AppHandlers
 
 TYPES = ["宪法", "法律", "行政法规", "监察法规", "司法解释", "地方性法规", "自治条例和单行条例", "部门规章",
@@ -21,7 +23,7 @@ def _frame(pairs: list[tuple[str, int]], x: str, y: str = "数量") -> pd.DataFr
     return pd.DataFrame(pairs, columns=[x, y])
 
 
-def build_app(handlers: AppHandlers) -> gr.Blocks:
+def build_app(handlers: AppHandlers, analytics: MessageAnalytics | None = None) -> gr.Blocks:
     store = handlers.searcher.store
     with gr.Blocks(title="fagui 法规检索", analytics_enabled=False) as app:
         gr.Markdown("# fagui 法规 · 法律法规与政策文件检索\n"
@@ -91,6 +93,8 @@ def build_app(handlers: AppHandlers) -> gr.Blocks:
                 with gr.Row():
                     s_types = gr.BarPlot(x="效力级别", y="数量", title="结果：按效力级别", **BAR)
                     s_issuers = gr.BarPlot(x="制定机关", y="数量", title="结果：按制定机关", **BAR)
+                if analytics is not None:
+                    build_decision_section(analytics)
 
         search_inputs = [query, types, validity, issuer, region, since, until, collections]
 

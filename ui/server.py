@@ -36,7 +36,8 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     lock = api.state.search_lock
     assistant = Assistant(searcher, llm, lock=lock)
     add_ask_routes(api, assistant)
-    add_analytics_routes(api, MessageAnalytics(searcher, lock=lock))
+    analytics = MessageAnalytics(searcher, lock=lock)
+    add_analytics_routes(api, analytics)
     keys = KeyStore(settings.config_dir)
     add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
                      state / "uploads", int(settings.max_request_mb * 1024 * 1024))
@@ -59,7 +60,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
         from ui.app import CSS, build_app, theme
         from ui.handlers import AppHandlers
 
-        blocks = build_app(AppHandlers(searcher, assistant, lock, log.record if log else None))
+        blocks = build_app(AppHandlers(searcher, assistant, lock, log.record if log else None), analytics)
         app = gr.mount_gradio_app(app, blocks, path="/", theme=theme(), css=CSS)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
