@@ -8,7 +8,7 @@ pairs" graph (average linkage does not chain like single linkage); two messages 
 different places (A3区 vs A5区, A市 vs B市) are never put together.
 
 Hotness (documented in docs/analytics.md):
-    hotness = (2·ln(1+users) + ln(1+messages) + 0.5·ln(1+votes) + 0.5·ln(1+span_weeks))
+    hotness = (2·ln(1+users) + ln(1+min(messages, 3·users)) + 0.5·ln(1+votes) + 0.5·ln(1+span_weeks))
               · (0.5 + 0.5·exp(-age_days/180))
 users = distinct users (keyed hashes), votes = 点赞 + 反对 (both say people care), span_weeks =
 weeks between the first and the last message (an issue that keeps coming back), age_days =
@@ -71,7 +71,8 @@ class HotIssue:
         first, last = self.first, self.last
         span_weeks = (_day(last) - _day(first)).days / 7 if first and last else 0.0
         age = max(0, (_day(until) - _day(last)).days) if until and last else 0
-        base = (2 * math.log1p(self.users) + math.log1p(len(self.members))
+        # messages count up to 3 per distinct user: one writer's 40 letters are not 40 voices
+        base = (2 * math.log1p(self.users) + math.log1p(min(len(self.members), 3 * self.users))
                 + 0.5 * math.log1p(self.votes) + 0.5 * math.log1p(span_weeks))
         return base * (0.5 + 0.5 * math.exp(-age / 180))
 
