@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from analytics.service import MessageAnalytics
 from search.api import ErrorBody
 
+DATE = r"^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"  # the form; 2019-02-30 is checked after
+
 
 class RouteRequest(BaseModel):
     text: str = Field(..., min_length=1, max_length=20_000, pattern=r"\S", description="留言主题与内容")
@@ -102,6 +104,16 @@ class RepliesResponse(BaseModel):
     replies: list[ReplyOut]
 
 
+def _day(text: str | None) -> date | None | bool:
+    """The date, None when absent, False when the text names no real day."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return False
+
+
 def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics) -> None:
     """The /analytics/... routes on `api`."""
 
@@ -115,11 +127,16 @@ def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics) -> None:
 
     @api.get("/analytics/hot", summary="热点问题 (hot issues, hottest first)", response_model=HotResponse,
              responses={400: {"model": ErrorBody}})
-    def hot(since: date | None = Query(None, description="留言时间起 YYYY-MM-DD"),
-            until: date | None = Query(None, description="留言时间止 YYYY-MM-DD"),
+    def hot(since: str | None = Query(None, pattern=DATE, description="留言时间起 YYYY-MM-DD"),
+            until: str | None = Query(None, pattern=DATE, description="留言时间止 YYYY-MM-DD"),
             region: str | None = Query(None, max_length=50, description="地区，如 A3区 或 A市"),
             top: int = Query(20, ge=1, le=500)) -> dict[str, Any]:
-        return analytics.hot(since, until, region.strip() if region and region.strip() else None, top)
+        # the pattern keeps the form (a number is not a date); a day that does not exist
+        # (2019-02-30) cannot match any message: the window is empty, with a notice
+        days = [_day(d) for d in (since, until)]
+        if any(d is False for d in days):
+            return {"issues": [], "notice": "日期不存在 (no such day): 该时间段没有留言"}
+        return analytics.hot(days[0], days[1], region.strip() if region and region.strip() else None, top)
 
     @api.get("/analytics/replies", summary="答复评价 (reply quality; flagged replies)",
              response_model=RepliesResponse, responses={400: {"model": ErrorBody}})

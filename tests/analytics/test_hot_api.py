@@ -40,14 +40,14 @@ def test_one_issue_lists_its_messages_masked(api):
     assert detail["laws"] == [] and api.get("/analytics/hot/nope").status_code == 404
 
 
-@pytest.mark.parametrize("params", [{"since": "2030-01-01"}, {"region": "Z9区"},
+@pytest.mark.parametrize("params", [{"since": "2030-01-01"}, {"region": "Z9区"}, {"until": "2019-02-30"},
                                     {"since": "2019-05-01", "until": "2019-04-01"}])
 def test_nothing_to_show_is_an_empty_list_with_a_notice(api, params):
     response = api.get("/analytics/hot", params=params)
     assert response.status_code == 200 and response.json()["issues"] == [] and response.json()["notice"]
 
 
-@pytest.mark.parametrize("params", [{"since": "2019-13-01"}, {"top": 0}, {"top": "many"}])
+@pytest.mark.parametrize("params", [{"since": "2019-13-01"}, {"until": "0"}, {"top": 0}, {"top": "many"}])
 def test_bad_parameters_are_a_422(api, params):
     assert api.get("/analytics/hot", params=params).status_code == 422
 
