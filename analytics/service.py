@@ -15,6 +15,7 @@ import numpy as np
 from analytics import dashboard
 from analytics.hot import HotIssue, TfidfHotIssueFinder
 from analytics.replies import FLAGS, ReplyAssessment, ReplyQualityAssessor
+from analytics.laws import find_laws
 from analytics.messages import Message, load_messages
 from analytics.routing import MAX_CHARS, TEXT_MEMBERS, EnsembleMessageRouter
 from analytics.selection import known_regions, select_issues
@@ -140,8 +141,9 @@ class MessageAnalytics:
         messages = [{"message_id": m.message_id, "title": m.title, "text": m.text[:500],
                      "asked": m.asked, "district": m.district, "replied": m.answer is not None}
                     for m in found.members]
-        query = f"{found.name} {found.titles[0] if found.titles else ''}"
-        return found.to_dict() | {"messages": messages, "laws": self.laws_for(query, laws)}
+        central = next((m for m in found.members if found.titles and m.title == found.titles[0]), found.members[0])
+        queries = [f"{found.name} {' '.join(found.titles)}", f"{central.title} {central.text[:150]}"]
+        return found.to_dict() | {"messages": messages, "laws": self.laws_for(queries, laws)}
 
     def assessments(self) -> list[ReplyAssessment]:
         """Every reply's quality (答复评价), in message order."""
@@ -189,21 +191,11 @@ class MessageAnalytics:
         return {"message_id": found.message_id, "title": found.title, "text": found.text,
                 "asked": found.asked, "district": found.district, "category": found.category,
                 "reply": found.answer, "answered": found.answered,
-                "laws": self.laws_for(found.content, laws)}
+                "laws": self.laws_for([f"{found.title} {found.text[:150]}"], laws)}
 
-    def laws_for(self, text: str, k: int = 5) -> list[dict]:
-        """The 现行有效 law articles fagui's own search finds for a complaint (法规依据)."""
-        if self.searcher is None:
-            return []
-        from search.query import SearchFilters  # analytics sits above search: a plain call down
-
-        with self.search_lock:
-            response = self.searcher.search(text[:500], k=k, filters=SearchFilters(collections=["laws"]),
-                                            with_facets=False)
-        return [{"article_id": r.article_id, "doc_id": r.doc_id, "citation": r.citation, "law_title": r.law_title,
-                 "article_label": r.article_label, "validity": r.validity, "snippet": r.snippet}
-                for r in response.results]
-
+    def laws_for(self, queries: list[str], k: int = 5) -> list[dict]:
+        """The national 现行有效 articles behind a complaint (analytics/laws.py); [] without a searcher."""
+        return find_laws(self.searcher, self.search_lock, queries, k) if self.searcher is not None else []
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Whole or not at all; a read-only store folder keeps the value in memory only."""
