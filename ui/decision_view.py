@@ -5,7 +5,6 @@ replies. Everything comes from analytics.MessageAnalytics; figures are computed 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 import gradio as gr
 import pandas as pd
