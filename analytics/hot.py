@@ -115,8 +115,11 @@ class TfidfHotIssueFinder:
         """Every group (singletons included), hottest first against the collection's last day."""
         if not messages:
             return []
+        # n-grams in over 5% of messages are a topic's words, not an event's; a small store
+        # (one district, one month) keeps strings up to 100 messages share: 丽发新城 may be 1 in 4
         vec = TfidfVectorizer(analyzer="char", ngram_range=self.ngram_range, min_df=2,
-                              max_df=0.05, sublinear_tf=True, dtype=np.float32)
+                              max_df=max(int(0.05 * len(messages)), min(100, len(messages))),
+                              sublinear_tf=True, dtype=np.float32)
         try:
             x = vec.fit_transform([self._text(m) for m in messages])
         except ValueError:  # too few messages for min_df / max_df: each is its own issue

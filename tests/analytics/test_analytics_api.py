@@ -55,3 +55,15 @@ def test_a_store_without_labelled_messages_says_so(tmp_path):
     assert response.status_code == 200 and body["abstain"] is True and body["classes"] == []
     assert body["label"] is None and "labelled messages" in body["notice"]
     store.close()
+
+
+@pytest.mark.parametrize("text", ["hello world, the street lights are broken", "？？？！！！", "1234567890"])
+def test_text_without_chinese_still_gets_an_answer(labelled_store, text):
+    """Nothing to read: the router may guess, but it never fails, and it is rarely sure."""
+    response = client(labelled_store).post("/analytics/route", json={"text": text})
+    assert response.status_code == 200 and len(response.json()["classes"]) == 7
+
+
+def test_100000_characters_is_a_422(labelled_store):
+    response = client(labelled_store).post("/analytics/route", json={"text": "噪音" * 50_000})
+    assert response.status_code == 422 and "text" in response.text
