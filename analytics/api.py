@@ -114,6 +114,12 @@ def _day(text: str | None) -> date | None | bool:
         return False
 
 
+def _found(value: dict | None, missing: str) -> dict:
+    if value is None:
+        raise HTTPException(404, missing)
+    return value
+
+
 def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics) -> None:
     """The /analytics/... routes on `api`."""
 
@@ -153,15 +159,9 @@ def add_analytics_routes(api: FastAPI, analytics: MessageAnalytics) -> None:
     @api.get("/analytics/hot/{issue_id}", summary="一个热点问题：留言与相关法规 (one issue, its laws)",
              response_model=IssueDetail, responses={404: {"model": ErrorBody}, 400: {"model": ErrorBody}})
     def issue(issue_id: str) -> dict[str, Any]:
-        found = analytics.issue(issue_id)
-        if found is None:
-            raise HTTPException(404, f"no hot issue {issue_id!r}")
-        return found
+        return _found(analytics.issue(issue_id), f"no hot issue {issue_id!r}")
 
     @api.get("/analytics/messages/{message_id}", summary="一条留言与相关法规 (a message, its laws)",
              response_model=MessageDetail, responses={404: {"model": ErrorBody}, 400: {"model": ErrorBody}})
     def message(message_id: str) -> dict[str, Any]:
-        found = analytics.message(message_id)
-        if found is None:
-            raise HTTPException(404, f"no message {message_id!r}")
-        return found
+        return _found(analytics.message(message_id), f"no message {message_id!r}")

@@ -28,7 +28,7 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from analytics.issue_names import issue_name, representatives, title_words
-from analytics.messages import _PLACE, Message
+from analytics.messages import PLACE, Message
 
 
 @dataclass
@@ -109,7 +109,7 @@ class TfidfHotIssueFinder:
 
     def _text(self, m: Message) -> str:
         # district codes (A3区) are shared by thousands: they decide nothing, the constraint does
-        return _PLACE.sub(" ", f"{m.title} {m.title} {m.title} {m.text[:self.head_chars]}")
+        return PLACE.sub(" ", f"{m.title} {m.title} {m.title} {m.text[:self.head_chars]}")
 
     def find(self, messages: Sequence[Message]) -> list[HotIssue]:
         """Every group (singletons included), hottest first against the collection's last day."""

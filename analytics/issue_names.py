@@ -6,7 +6,7 @@ from collections import Counter
 import jieba
 import numpy as np
 
-from analytics.messages import _PLACE, Message
+from analytics.messages import PLACE, Message
 
 # words every complaint uses: they name no place, object or problem
 _FILLER = set("关于 对于 请问 问问 咨询 反映 投诉 举报 建议 希望 请求 恳请 强烈 要求 问题 情况 一些 "
@@ -54,5 +54,5 @@ def issue_name(members: list[Message], reps: list[Message], max_chars: int = 24)
 
 def title_words(title: str) -> list[str]:
     """The words of a title that can name a place, object or problem (no fillers, no A3区)."""
-    title = _PLACE.sub(" ", title)
+    title = PLACE.sub(" ", title)
     return [w for w in jieba.lcut(title) if w.strip() and w not in _FILLER and not set(w) <= _PUNCT]

@@ -3,7 +3,7 @@ for a message or a hot issue, so an official sees what people complain about bes
 that govern it."""
 from __future__ import annotations
 
-from analytics.messages import _PLACE
+from analytics.messages import PLACE
 
 # the messages come from one (anonymised) province: other provinces' local rules never apply
 NATIONAL_TYPES = ("宪法", "法律", "行政法规", "部门规章", "司法解释")
@@ -17,7 +17,7 @@ def find_laws(searcher, lock, queries: list[str], k: int = 5) -> list[dict]:
     filters = SearchFilters(collections=["laws"], types=list(NATIONAL_TYPES))
     ranked = []
     for query in queries:
-        text = _PLACE.sub(" ", query)[:300].strip()
+        text = PLACE.sub(" ", query)[:300].strip()
         if text:
             with lock:
                 ranked.append(searcher.search(text, k=k, filters=filters, with_facets=False).results)

@@ -12,7 +12,7 @@ from corpus.store import SQLiteDocumentStore
 CLASSES = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生")
 
 
-_PLACE = re.compile(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}[市区县]")
+PLACE = re.compile(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}[市区县]")  # anonymised place codes (A3区, K8县, B市)
 
 
 def _label(value) -> int | None:
@@ -49,7 +49,7 @@ class Message:
     def district(self) -> str | None:
         """The most specific anonymised place the message names (A3区, K8县, B市), else region."""
         for text in (self.title, self.text[:200]):
-            found = _PLACE.findall(text)
+            found = PLACE.findall(text)
             if found:
                 return max(found, key=lambda p: (p[-1] != "市", len(p)))
         return (self.region or "").split(" (")[0] or None  # "A市 (西地省; ...)" -> "A市"

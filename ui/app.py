@@ -8,6 +8,7 @@ import pandas as pd
 from analytics.service import MessageAnalytics
 from corpus.stats import overview_counts
 from ui import views
+from ui.views import BAR
 from ui.decision_view import build_decision_section
 from ui.handlers import MAX_PAGES, AppHandlers
 
@@ -15,7 +16,6 @@ TYPES = ["宪法", "法律", "行政法规", "监察法规", "司法解释", "�
          "地方政府规章", "规范性文件"]
 VALIDITIES = [("现行有效", "现行有效"), ("全部", "all"), ("已修改", "已修改"), ("已废止", "已废止"), ("尚未生效", "尚未生效")]
 COLLECTIONS = [("法律法规", "laws"), ("政策文件", "notices"), ("群众留言", "messages")]
-BAR = {"y_lim": [0, None], "x_label_angle": -40, "sort": None}
 SCROLL_TO_HIT = "() => { const h = document.querySelector('#fg-law [data-hit]'); if (h) h.scrollIntoView({block: 'center'}); }"
 
 

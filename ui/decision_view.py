@@ -10,12 +10,11 @@ import gradio as gr
 import pandas as pd
 
 from analytics.service import MessageAnalytics
-from ui.views import badge, esc, law_link
+from ui.views import BAR, badge, esc, law_link
 
 ALL = "全部地区"
 FLAGS = [("超过15个工作日", "late"), ("要素不全", "incomplete"), ("缺少依据或说明", "unexplained"),
          ("答非所问", "irrelevant")]
-BAR = {"y_lim": [0, None], "x_label_angle": -40, "sort": None}
 
 
 def volume_frames(summary: dict, region: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from corpus.model import Document
 
+BAR = {"y_lim": [0, None], "x_label_angle": -40, "sort": None}  # gr.BarPlot options of the 统计 tab
 VALIDITY_COLOURS = {"现行有效": "#1a7f37", "已修改": "#9a6700", "已废止": "#cf222e", "尚未生效": "#0969da"}
 
 CSS = """

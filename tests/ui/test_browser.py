@@ -3,22 +3,19 @@
 artifacts/screenshots/."""
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.browsers import launch, needs_chromium, shot
 from tests.servers import fagui_server
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = needs_chromium
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 LABOR = "22c5555e8f974b99963b8aab36005d0e"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +27,7 @@ def app_url(app_index, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        chromium = launch(p)
         yield chromium
         chromium.close()
 
@@ -43,11 +40,6 @@ def page(browser, app_url):
     page.wait_for_selector("#fg-query textarea, #fg-query input", timeout=60_000)
     yield page
     context.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
 def search(page, text: str) -> None:

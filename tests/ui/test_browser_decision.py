@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -15,14 +13,12 @@ from corpus.ingest import ingest
 from corpus.sources import resolve_source
 from corpus.store import SQLiteDocumentStore
 from indexer.build import IndexBuilder
+from tests.browsers import launch, needs_chromium, shot
 from tests.servers import fagui_server
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = needs_chromium
 EVENTS = ("伊景园", "丽发新城", "58车贷")
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +41,7 @@ def decision_index(law_subset, data_dir, tmp_path_factory, embed_cache):
 def page(decision_index, tmp_path_factory):
     with fagui_server(decision_index, FAGUI_CONFIG_DIR=str(tmp_path_factory.mktemp("dcfg"))) as base, \
             playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = launch(p)
         page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
         page.goto(base)
         page.wait_for_selector("#fg-query textarea, #fg-query input", timeout=60_000)
@@ -54,11 +50,6 @@ def page(decision_index, tmp_path_factory):
         page.wait_for_selector("#fg-hot-table", timeout=240_000)
         yield page
         browser.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
 def test_headline_and_plots(page):
