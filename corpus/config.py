@@ -3,7 +3,8 @@
 Environment: FAGUI_DATA_DIR (the shared data), FAGUI_HOME (where fagui keeps its state),
 FAGUI_STORE (the document store file), FAGUI_INDEX_DIR (indexes), FAGUI_LLM_BASE_URL /
 FAGUI_LLM_MODEL / FAGUI_LLM_API_KEY (an OpenAI-compatible model for the assistant);
-FAGUI_CONFIG_DIR (API keys), FAGUI_READ_REQUIRES_KEY, FAGUI_RATE_LIMIT, FAGUI_MAX_REQUEST_MB,
+FAGUI_DATABASE_URL (postgresql://… puts store and indexes in PostgreSQL),
+FAGUI_DATABASE_REPLICA_URLS (comma-separated read replicas); FAGUI_CONFIG_DIR (API keys), FAGUI_READ_REQUIRES_KEY, FAGUI_RATE_LIMIT, FAGUI_MAX_REQUEST_MB,
 FAGUI_CORS_ORIGINS, FAGUI_QUERY_LOG_DAYS (security and logging, see the README).
 """
 from __future__ import annotations
@@ -46,10 +47,19 @@ class Settings:
     max_request_mb: float = 20.0          # request bodies, uploads included
     cors_origins: tuple[str, ...] = ()
     query_log_days: int = 0               # 0 = no query log; else keep masked queries N days
+    # None = the embedded backend (SQLite file + in-memory indexes); postgresql://… = PostgreSQL
+    database_url: str | None = None
+    replica_urls: tuple[str, ...] = ()    # streaming replicas that take the reads
+    reload_seconds: float = 5.0           # how often a server checks for a newer index; 0 = never
+
+    @property
+    def backend(self) -> str:
+        return "postgres" if self.database_url else "sqlite"
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, home: Path | None = None,
-                 store_path: Path | None = None, index_dir: Path | None = None) -> "Settings":
+                 store_path: Path | None = None, index_dir: Path | None = None,
+                 database_url: str | None = None) -> "Settings":
         home = home or Path(os.environ.get("FAGUI_HOME", PROJECT_ROOT / "var"))
         return cls(
             data_dir=data_dir or default_data_dir(),
@@ -65,4 +75,8 @@ class Settings:
             max_request_mb=float(os.environ.get("FAGUI_MAX_REQUEST_MB", "20")),
             cors_origins=tuple(o.strip() for o in os.environ.get("FAGUI_CORS_ORIGINS", "").split(",") if o.strip()),
             query_log_days=int(os.environ.get("FAGUI_QUERY_LOG_DAYS", "0")),
+            reload_seconds=float(os.environ.get("FAGUI_RELOAD_SECONDS", "5")),
+            database_url=database_url or os.environ.get("FAGUI_DATABASE_URL") or None,
+            replica_urls=tuple(u.strip() for u in os.environ.get("FAGUI_DATABASE_REPLICA_URLS", "").split(",")
+                               if u.strip()),
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from corpus.model import Document
 from corpus.sources import Source
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 
 
 @dataclass
@@ -19,7 +19,7 @@ class IngestReport:
     seconds: float = 0.0
 
 
-def ingest(store: SQLiteDocumentStore, sources: list[Source],
+def ingest(store: DocumentStoreBase, sources: list[Source],
            on_document: Callable[[Source, Document], None] | None = None) -> IngestReport:
     """Parse and store every source; any error rolls the whole run back and is re-raised."""
     started = time.perf_counter()

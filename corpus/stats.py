@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 
 
-def _grouped(store: SQLiteDocumentStore, column: str, collection: str) -> dict[str, dict[str, int]]:
+def _grouped(store: DocumentStoreBase, column: str, collection: str) -> dict[str, dict[str, int]]:
     rows = store.conn.execute(
         f"SELECT COALESCE(d.{column}, '(none)') AS k, COUNT(DISTINCT d.id) AS docs, COUNT(u.id) AS units "
         f"FROM documents d LEFT JOIN units u ON u.doc_id = d.id WHERE d.collection = ? "
@@ -14,11 +14,11 @@ def _grouped(store: SQLiteDocumentStore, column: str, collection: str) -> dict[s
     return {r["k"]: {"documents": r["docs"], "units": r["units"]} for r in rows}
 
 
-def corpus_stats(store: SQLiteDocumentStore) -> dict[str, Any]:
+def corpus_stats(store: DocumentStoreBase) -> dict[str, Any]:
     """Counts of documents and units, overall and per collection by type and validity."""
     collections: dict[str, Any] = {}
     for row in store.conn.execute(
-            "SELECT collection, COUNT(*) AS docs, SUM(has_body = 0) AS no_body FROM documents "
+            "SELECT collection, COUNT(*) AS docs, SUM(CASE WHEN has_body = 0 THEN 1 ELSE 0 END) AS no_body FROM documents "
             "GROUP BY collection ORDER BY collection"):
         name = row["collection"]
         units = store.conn.execute(
@@ -33,7 +33,7 @@ def corpus_stats(store: SQLiteDocumentStore) -> dict[str, Any]:
             "by_validity": _grouped(store, "validity", name),
         }
     return {
-        "store": str(store.path),
+        "store": store.describe(),
         "corpus_version": store.corpus_version,
         "documents": store.count("documents"),
         "units": store.count("units"),
@@ -43,7 +43,7 @@ def corpus_stats(store: SQLiteDocumentStore) -> dict[str, Any]:
     }
 
 
-def overview_counts(store: SQLiteDocumentStore, top: int = 15) -> dict[str, list[tuple[str, int]]]:
+def overview_counts(store: DocumentStoreBase, top: int = 15) -> dict[str, list[tuple[str, int]]]:
     """What a decision-maker plots (统计): laws by 效力级别 and by year, documents by region,
     the most active issuers; current versions only, so amended laws count once."""
     def rows(sql: str) -> list[tuple[str, int]]:
@@ -54,7 +54,8 @@ def overview_counts(store: SQLiteDocumentStore, top: int = 15) -> dict[str, list
         "laws_by_type": rows(f"SELECT doc_type, COUNT(*) FROM documents WHERE collection = 'laws' AND {current} "
                              "GROUP BY doc_type ORDER BY 2 DESC"),
         "laws_by_year": rows(f"SELECT SUBSTR(publish_date, 1, 4) y, COUNT(*) FROM documents WHERE collection = 'laws' "
-                             f"AND {current} AND publish_date IS NOT NULL AND y >= '1980' GROUP BY y ORDER BY y"),
+                             f"AND {current} AND publish_date IS NOT NULL AND SUBSTR(publish_date, 1, 4) >= '1980' "
+                             "GROUP BY y ORDER BY y"),
         "by_region": rows("SELECT COALESCE(region, '全国'), COUNT(*) FROM documents WHERE collection != 'messages' "
                           f"AND {current} GROUP BY 1 ORDER BY 2 DESC LIMIT {int(top)}"),
         "top_issuers": rows("SELECT issuer, COUNT(*) FROM documents WHERE issuer IS NOT NULL AND issuer != '' "
@@ -62,7 +63,7 @@ def overview_counts(store: SQLiteDocumentStore, top: int = 15) -> dict[str, list
     }
 
 
-def find_notices(store: SQLiteDocumentStore, issuer: str | None = None, doc_number: str | None = None,
+def find_notices(store: DocumentStoreBase, issuer: str | None = None, doc_number: str | None = None,
                  since: str | None = None, until: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Policy notices (政策文件) by 发文机关 (substring), 发文字号 (substring) and date, newest first."""
     where, params = ["collection = 'notices'"], []
@@ -78,5 +79,5 @@ def find_notices(store: SQLiteDocumentStore, issuer: str | None = None, doc_numb
         where.append(f"{date} <= ?")
         params.append(until)
     sql = (f"SELECT id, title, issuer, doc_number, written_date, publish_date FROM documents "
-           f"WHERE {' AND '.join(where)} ORDER BY {date} DESC LIMIT {int(limit)}")
+           f"WHERE {' AND '.join(where)} ORDER BY {date} DESC NULLS LAST, id LIMIT {int(limit)}")
     return [dict(r) for r in store.conn.execute(sql, params)]

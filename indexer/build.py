@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 from indexer.analysis import RESOURCES, JiebaAnalyzer, TitleAnalyzer
 from indexer.dictionary import dictionary_words
 from indexer.embcache import SQLiteEmbeddingCache
@@ -75,7 +75,7 @@ def writer_lock(index_dir: Path, timeout: float = 900.0):
 class IndexBuilder:
     """Turns the store into whoosh + faiss indexes in `index_dir` (一个写入者)."""
 
-    def __init__(self, store: SQLiteDocumentStore, index_dir: str | Path,
+    def __init__(self, store: DocumentStoreBase, index_dir: str | Path,
                  embedder: str | Embedder = DEFAULT_EMBEDDER, progress: Progress | None = None,
                  approx_threshold: int = APPROX_THRESHOLD, cache_path: str | Path | None = None,
                  lock_timeout: float = 900.0):

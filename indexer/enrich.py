@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 from indexer.embcache import SQLiteEmbeddingCache
 from indexer.embedders import Embedder, cache_key, make_embedder
 from indexer.records import unit_record, vector_id
@@ -52,7 +52,7 @@ def load_enriched(generation: Path) -> tuple[FaissVectorIndex, str] | None:
 class VectorEnricher:
     """Embeds the national current units with a second model and indexes them (resumable)."""
 
-    def __init__(self, store: SQLiteDocumentStore, index_dir: str | Path, embedder: str | Embedder = ENRICH_EMBEDDER,
+    def __init__(self, store: DocumentStoreBase, index_dir: str | Path, embedder: str | Embedder = ENRICH_EMBEDDER,
                  progress: Progress | None = None, batch_size: int = 32, cache_path: str | Path | None = None,
                  types: tuple[str, ...] = NATIONAL_TYPES):
         self.store, self.index_dir = store, Path(index_dir)

@@ -10,6 +10,7 @@ from indexer.analysis import JiebaAnalyzer, load_word_list
 from indexer.keyword import WhooshKeywordIndex
 from indexer.manifest import IndexError_, Manifest, current_generation
 from indexer.sparse import SparseTermIndex
+from indexer.termstats import SparseTermStats
 from indexer.vectors import FaissVectorIndex
 
 KEYWORD_DIR, VECTORS_FILE, IDMAP_FILE, DOCS_FILE = "keyword", "vectors.faiss", "idmap.json", "docs.json"
@@ -30,6 +31,8 @@ def load_idmap(folder: Path) -> tuple[list[str], np.ndarray]:
 class IndexReader:
     """Read access to the live generation; refuses an index made with another embedder."""
 
+    backend = "embedded"
+
     def __init__(self, index_dir: str | Path, embedder: str | None = None):
         self.index_dir = Path(index_dir)
         folder = current_generation(self.index_dir)
@@ -49,6 +52,7 @@ class IndexReader:
         self.uids = uids  # row order of the faiss id map and of the sparse term index
         self.uid_by_vid = dict(zip(vids.tolist(), uids))
         self._terms: SparseTermIndex | None = None
+        self._stats: SparseTermStats | None = None
 
     @property
     def terms(self) -> SparseTermIndex | None:
@@ -56,6 +60,22 @@ class IndexReader:
         if self._terms is None and (self.folder / SparseTermIndex.FILE).exists():
             self._terms = SparseTermIndex.load(self.folder)
         return self._terms
+
+    @property
+    def generation(self) -> str:
+        return self.folder.name
+
+    def live_generation(self) -> str | None:
+        """The generation published now (may be newer than the loaded one)."""
+        folder = current_generation(self.index_dir)
+        return folder.name if folder else None
+
+    @property
+    def term_stats(self) -> SparseTermStats | None:
+        """Term statistics for ranking features and the assistant (None without a sparse index)."""
+        if self._stats is None and self.terms is not None:
+            self._stats = SparseTermStats(self.terms, self.uids)
+        return self._stats
 
     def info(self) -> dict:
         """Live counts (not copied from the manifest) plus how the index was made."""

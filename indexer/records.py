@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from corpus.model import Document, Unit
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 
 EMBED_MAX_CHARS = 512  # beyond this the embedders truncate anyway; keeps batches even
 
@@ -60,7 +60,7 @@ def document_fingerprint(doc: Document) -> str:
     return digest.hexdigest()
 
 
-def iter_documents(store: SQLiteDocumentStore, doc_ids: list[str] | None = None) -> Iterator[Document]:
+def iter_documents(store: DocumentStoreBase, doc_ids: list[str] | None = None) -> Iterator[Document]:
     """Documents with units, all of them or the given ids (missing ids are skipped)."""
     if doc_ids is None:
         yield from store.documents(with_units=True)

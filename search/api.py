@@ -3,6 +3,7 @@ POST), facets, article and document by id, health, stats. Validation errors are 
 readable message; the OpenAPI document is at /api/v1/openapi.json."""
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstr
 
 from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
 from corpus.stats import corpus_stats
+from corpus.storebase import StoreUnavailable
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
 
@@ -139,6 +141,11 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
     async def query_error(request: Request, exc: QueryError):
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
+    @api.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable):
+        # the PostgreSQL primary is away (restart, failover): nothing was written; retry shortly
+        return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": "5"})
+
     def run_search(req: SearchRequest, with_facets: bool = True) -> dict[str, Any]:
         if on_query:
             on_query("search", req.query)
@@ -198,7 +205,8 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
     @api.get("/health", summary="健康检查")
     def health() -> dict[str, Any]:
         return {"status": "ok", "units": searcher.reader.info()["units"],
-                "embedder": searcher.reader.manifest.embedder}
+                "embedder": searcher.reader.manifest.embedder,
+                "backend": searcher.store.backend, "worker": os.getpid()}
 
     @api.get("/stats", summary="统计 (corpus and index)")
     def stats() -> dict[str, Any]:

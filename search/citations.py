@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from corpus.model import LAWS
 from corpus.numerals import ArticleLabel, cn_to_int
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 
 NUMERAL = r"[0-9０-９]+|[零〇○一二两三四五六七八九十百千]+"  # Arabic or Chinese numerals
 _NUM = NUMERAL
@@ -64,13 +64,14 @@ class CitationParser:
         self.max_alias = max((len(a) for a in titles_by_alias), default=0)
 
     @classmethod
-    def from_store(cls, store: SQLiteDocumentStore) -> "CitationParser":
+    def from_store(cls, store: DocumentStoreBase) -> "CitationParser":
         """Aliases: full title, title without 中华人民共和国, the db's short name. Where one
         alias names several laws, the national law (shortest full title) wins."""
         aliases: dict[str, str] = {}
         rows = store.conn.execute(
-            "SELECT DISTINCT title, short_name, region FROM documents WHERE collection = ? "
-            "ORDER BY region IS NOT NULL, LENGTH(title)", (LAWS,))
+            "SELECT title, short_name, region FROM (SELECT DISTINCT title, short_name, region "
+            "FROM documents WHERE collection = ?) d ORDER BY region IS NOT NULL, LENGTH(title), title",
+            (LAWS,))
         for title, short, _region in rows:
             for alias in {v for name in (title, title.removeprefix(_PREFIX), short) for v in _variants(name)}:
                 if alias and len(alias) >= 2:

@@ -30,19 +30,20 @@ class CandidateFeaturizer:
 
     def __init__(self, reader, meta, store=None):
         self.meta, self.store = meta, store
-        terms = reader.terms
-        self.text_counts = None if terms is None else terms.counts["text"].tocsr()
-        self.term_id = {} if terms is None else terms.term_id
-        df = np.ones(1) if terms is None else terms.document_frequency()
-        self.n = len(reader.uids)
-        self.idf = np.log((self.n + 1) / (df + 1.0)).astype(np.float32)
-        self.row_of_uid = {u: i for i, u in enumerate(reader.uids)}
+        self.stats = reader.term_stats  # indexer.termstats.TermStats, None before a sparse index
+        self.n = self.stats.n if self.stats is not None else 0
+        self._idf: dict[str, float] = {}
         self._chapters: dict[str, str] | None = None
         self._title_words: dict[str, list[str]] = {}
 
     def _weight(self, token: str) -> float:
-        i = self.term_id.get(token)
-        return float(self.idf[i]) if i is not None else math.log(self.n + 1)
+        if token not in self._idf:
+            if len(self._idf) > 100_000:  # a long-running server sees many words
+                self._idf.clear()
+            df = self.stats.doc_freq([token]).get(token) if self.stats is not None else None
+            self._idf[token] = float(np.float32(math.log((self.n + 1) / (df + 1.0)))) if df is not None \
+                else math.log(self.n + 1)
+        return self._idf[token]
 
     def chapter(self, uid: str) -> str:
         if self._chapters is None:  # headings of every unit, loaded once (~1 s)
@@ -57,17 +58,14 @@ class CandidateFeaturizer:
         return self._title_words[title]
 
     def _text_cover(self, ids: list[str], tokens: list[str]) -> np.ndarray:
-        out = np.zeros(len(ids), dtype=np.float32)
-        query_terms = list(dict.fromkeys(self.term_id[t] for t in tokens if t in self.term_id))
-        if self.text_counts is None or not query_terms:
-            return out
-        rows = [self.row_of_uid.get(u, -1) for u in ids]
-        known = [i for i, r in enumerate(rows) if r >= 0]
-        if known:
-            weights = self.idf[query_terms]
-            present = (self.text_counts[[rows[i] for i in known]][:, query_terms] > 0).toarray()
-            out[known] = present @ weights / (float(weights.sum()) or 1.0)
-        return out
+        if self.stats is None:
+            return np.zeros(len(ids), dtype=np.float32)
+        known = list(self.stats.doc_freq(list(dict.fromkeys(tokens))))
+        if not known:
+            return np.zeros(len(ids), dtype=np.float32)
+        weights = np.array([self._weight(t) for t in known], dtype=np.float32)
+        present = self.stats.text_presence(ids, known)
+        return (present @ weights / (float(weights.sum()) or 1.0)).astype(np.float32)
 
     def _share(self, words: dict[str, float], text: str) -> float:
         """Weighted share of `words` ({word: idf}) found in `text`."""

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 from search.evaluate import norm_title
 from indexer.analysis import JiebaAnalyzer
 from search.citations import CitationParser
@@ -73,7 +73,7 @@ def _rarest(words: list[str], df: Counter, rng: random.Random, most: int) -> lis
     return rng.sample(ranked, min(len(ranked), rng.randint(1, most)))
 
 
-def topical_queries(store: SQLiteDocumentStore, analyzer: JiebaAnalyzer, limit: int = 400,
+def topical_queries(store: DocumentStoreBase, analyzer: JiebaAnalyzer, limit: int = 400,
                     seed: int = 7) -> list[TopicalQuery]:
     """One generated query per sampled national law (法律, 行政法规; 实施条例/细则 and
     decisions left out: their topic is their parent law's)."""
@@ -144,7 +144,7 @@ def load_everyday(path: str | Path) -> list[ArticleQuery]:
     return out
 
 
-def citation_queries(store: SQLiteDocumentStore, limit: int = 200, seed: int = 11) -> list[ArticleQuery]:
+def citation_queries(store: DocumentStoreBase, limit: int = 200, seed: int = 11) -> list[ArticleQuery]:
     """Citations the way people write them, for randomly drawn national articles."""
     rng = random.Random(seed)
     rows = store.conn.execute(
@@ -161,7 +161,7 @@ def citation_queries(store: SQLiteDocumentStore, limit: int = 200, seed: int = 1
     return out
 
 
-def message_queries(store: SQLiteDocumentStore, data_dir: Path) -> list[ArticleQuery]:
+def message_queries(store: DocumentStoreBase, data_dir: Path) -> list[ArticleQuery]:
     """Citizen messages whose official reply cites articles present in the store."""
     parser = CitationParser.from_store(store)
     known = {(norm_title(t), lab) for t, lab in store.conn.execute(
@@ -179,11 +179,11 @@ def message_queries(store: SQLiteDocumentStore, data_dir: Path) -> list[ArticleQ
     return out
 
 
-def notice_queries(store: SQLiteDocumentStore, analyzer: JiebaAnalyzer, limit: int = 200,
+def notice_queries(store: DocumentStoreBase, analyzer: JiebaAnalyzer, limit: int = 200,
                    seed: int = 13) -> list[ArticleQuery]:
     """2-4 keywords from a notice's title (issuer prefix and 的通知 stripped); gold = its id."""
     rng = random.Random(seed)
-    rows = store.conn.execute("SELECT id, title FROM documents WHERE collection = 'notices' AND has_body "
+    rows = store.conn.execute("SELECT id, title FROM documents WHERE collection = 'notices' AND has_body = 1 "
                               "ORDER BY id").fetchall()
     words_of = {doc_id: _words(analyzer, _TITLE_NOISE.sub("", title)) for doc_id, title in rows}
     df = Counter(w for words in words_of.values() for w in words)

@@ -12,10 +12,11 @@ import faiss
 import numpy as np
 
 from corpus.config import Settings
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
+from corpus.stores import open_store
+from indexer.backends import open_index_reader
 from indexer.embedders import make_embedder
 from indexer.enrich import load_enriched
-from indexer.reader import IndexReader
 from search.citations import Citation, CitationParser
 from search.evaluate import norm_title
 from search.fusion import fuse
@@ -24,6 +25,7 @@ from search.query import ParsedQuery, SearchFilters, parse_query
 from search.features import CandidateFeaturizer
 from search.rerank import LightGBMReranker
 from search.results import SearchResult, facets, highlight
+from search.pgretrievers import PgvectorRetriever, PostgresKeywordRetriever
 from search.retrievers import LRU, FaissVectorRetriever, make_keyword_retriever
 from search.unitmeta import UnitMeta
 
@@ -85,21 +87,25 @@ class SearchResponse:
 class Searcher:
     """Loads store, indexes and embedder once; `search` answers one query."""
 
-    def __init__(self, store: SQLiteDocumentStore, index_dir: str | Path,
+    def __init__(self, store: DocumentStoreBase, index_dir: str | Path,
                  config: SearchConfig | None = None, embedder=None):
         # One query's faiss search is small: OpenMP threads cost more than they save
         # (hybrid p50 27 ms single-threaded vs 40 ms with 2 threads, bench/latency.py).
         faiss.omp_set_num_threads(1)
         self.store = store
-        self.reader = IndexReader(index_dir)
+        self.reader = open_index_reader(store, index_dir)
         self.config = config or SearchConfig()
         self.meta = UnitMeta.from_store(store)
         self.citations = CitationParser.from_store(store)
-        self.keyword = make_keyword_retriever(self.config.keyword_backend, self.reader, self.meta,
-                                              max_terms=self.config.max_terms)
         same = embedder is not None and embedder.name == self.reader.manifest.embedder
         self.embedder = embedder if same else make_embedder(self.reader.manifest.embedder)
-        self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta, nprobe=self.config.nprobe)
+        if self.reader.backend == "postgres":  # retrieval runs in the database
+            self.keyword = PostgresKeywordRetriever(self.reader, max_terms=self.config.max_terms)
+            self.vector = PgvectorRetriever(self.reader, self.embedder, self.meta)
+        else:
+            self.keyword = make_keyword_retriever(self.config.keyword_backend, self.reader, self.meta,
+                                                  max_terms=self.config.max_terms)
+            self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta, nprobe=self.config.nprobe)
         self.synonyms = load_synonyms()
         self._query_vectors = LRU(64)  # an assistant turn searches laws and messages with one text
         self._docs: dict[str, Any] = {}
@@ -122,7 +128,8 @@ class Searcher:
     def _enriched(self) -> FaissVectorRetriever | None:
         """The second vector field as a retriever, when built for this generation and wanted."""
         wanted = self.config.use_enriched
-        if wanted is False or (wanted is None and self.deep_weights.get("enriched", 0.0) <= 0):
+        if wanted is False or self.reader.folder is None or \
+                (wanted is None and self.deep_weights.get("enriched", 0.0) <= 0):
             return None
         found = load_enriched(self.reader.folder)
         if found is None:
@@ -135,7 +142,7 @@ class Searcher:
 
     @classmethod
     def from_settings(cls, settings: Settings, config: SearchConfig | None = None) -> "Searcher":
-        return cls(SQLiteDocumentStore(settings.store_path, readonly=True), settings.index_dir, config)
+        return cls(open_store(settings, readonly=True), settings.index_dir, config)
 
     def query_tokens(self, text: str) -> list[str]:
         tokens = self.reader.analyzer.tokens(text)
@@ -156,7 +163,7 @@ class Searcher:
         for cit in citations:
             rows = self.store.conn.execute(
                 "SELECT u.id FROM units u JOIN documents d ON u.doc_id = d.id WHERE d.title = ? "
-                "AND u.article_label = ? ORDER BY d.validity != '现行有效', d.publish_date DESC",
+                "AND u.article_label = ? ORDER BY d.validity != '现行有效', d.publish_date DESC NULLS LAST, u.id",
                 (cit.title, cit.article_label)).fetchall()
             allowed = [r[0] for r in rows if not filters.validity
                        or self.meta.value(r[0], "validity") in filters.validity]
@@ -273,7 +280,10 @@ class Searcher:
             if key in seen:
                 continue  # one result per article: the best-ranked version
             seen.add(key)
-            results.append(self._result(uid, fused[uid], parts, terms, uid in cited_uids))
+            result = self._result(uid, fused[uid], parts, terms, uid in cited_uids)
+            if result is None:
+                continue  # deleted from the store, still in the loaded index until the reload
+            results.append(result)
             if len(results) == k:
                 break
         response = SearchResponse(
@@ -290,12 +300,17 @@ class Searcher:
 
     def _doc(self, doc_id: str):
         if doc_id not in self._docs:
-            self._docs[doc_id] = self.store.get(doc_id, with_units=False)
+            doc = self.store.get(doc_id, with_units=False)
+            if doc is None:
+                return None  # not cached: it may come back
+            self._docs[doc_id] = doc
         return self._docs[doc_id]
 
-    def _result(self, uid: str, score: float, parts: dict, terms: list[str], cited: bool) -> SearchResult:
+    def _result(self, uid: str, score: float, parts: dict, terms: list[str], cited: bool) -> SearchResult | None:
         unit = self.store.get_unit(uid)
-        doc = self._doc(unit.doc_id)
+        doc = self._doc(unit.doc_id) if unit is not None else None
+        if doc is None:
+            return None
         return SearchResult(
             article_id=uid, doc_id=doc.id, law_title=doc.title, subtitle=doc.subtitle,
             article_label=unit.article_label, score=round(score, 6), type=doc.doc_type,
@@ -316,14 +331,14 @@ class Searcher:
         half-updated searcher and wait only for the swap."""
         import contextlib
 
-        fresh = Searcher(SQLiteDocumentStore(self.store.path, readonly=True), self.reader.index_dir,
+        fresh = Searcher(self.store.reopen(readonly=True), self.reader.index_dir,
                          self.config, self.embedder)
         with lock or contextlib.nullcontext():
             old_reader, old_store = self.reader, self.store
             self.__dict__.update(fresh.__dict__)
         old_reader.close()
         old_store.close()
-        return {"generation": self.reader.folder.name, "units": len(self.reader.uids)}
+        return {"generation": self.reader.generation, "units": self.reader.info()["units"]}
 
     def close(self) -> None:
         self.reader.close()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus.store import SQLiteDocumentStore
+from corpus.storebase import DocumentStoreBase
 from indexer.records import vector_id
 from search.query import SearchFilters
 
@@ -25,7 +25,7 @@ class UnitMeta:
     row_of_vid: dict[int, int]
 
     @classmethod
-    def from_store(cls, store: SQLiteDocumentStore) -> "UnitMeta":
+    def from_store(cls, store: DocumentStoreBase) -> "UnitMeta":
         rows = store.conn.execute(
             "SELECT u.id, d.collection, COALESCE(d.doc_type, ''), d.validity, COALESCE(d.region, ''), "
             "COALESCE(d.issuer, ''), COALESCE(d.publish_date, d.written_date, ''), d.title, "

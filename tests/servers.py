@@ -37,12 +37,16 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 180) -> Non
 
 
 @contextmanager
-def fagui_server(index_folder: Path | None = None, **env: str) -> Iterator[str]:
-    """`fagui serve` over `index_folder` (holding store.sqlite3 and index/); yields its base URL."""
-    extra = {"FAGUI_STORE": str(index_folder / "store.sqlite3"),
-             "FAGUI_INDEX_DIR": str(index_folder / "index")} if index_folder else {}
+def fagui_server(index_folder=None, *args: str, **env: str) -> Iterator[str]:
+    """`fagui serve [args]` over `index_folder` (holding store.sqlite3 and index/, or a
+    tests.conftest.SearchIndex on either backend); yields its base URL."""
+    if hasattr(index_folder, "env"):
+        extra = index_folder.env()
+    else:
+        extra = {"FAGUI_STORE": str(index_folder / "store.sqlite3"),
+                 "FAGUI_INDEX_DIR": str(index_folder / "index")} if index_folder else {}
     port = free_port()
-    proc = subprocess.Popen([FAGUI, "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([FAGUI, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
                             env=os.environ | extra | env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"

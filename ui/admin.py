@@ -16,9 +16,8 @@ from assistant.assistant import Assistant
 from corpus.errors import IngestError
 from corpus.ingest import ingest
 from corpus.sources import Source
-from corpus.store import SQLiteDocumentStore
+from indexer.backends import make_index_builder
 from corpus.uploads import MAX_UPLOAD_BYTES, check_upload, parse_with_timeout
-from indexer.build import IndexBuilder
 from indexer.manifest import IndexError_
 from search.searcher import Searcher
 from ui.audit import AuditLog
@@ -46,9 +45,9 @@ def add_admin_routes(api: FastAPI, searcher: Searcher, assistant: Assistant, key
     @contextmanager
     def builder():
         """A writable store and an index builder reusing the loaded embedder."""
-        store = SQLiteDocumentStore(searcher.store.path)
+        store = searcher.store.reopen(readonly=False)
         try:
-            yield IndexBuilder(store, searcher.reader.index_dir, searcher.embedder)
+            yield make_index_builder(store, searcher.reader.index_dir, searcher.embedder)
         finally:
             store.close()
 
@@ -73,7 +72,7 @@ def add_admin_routes(api: FastAPI, searcher: Searcher, assistant: Assistant, key
                 kept = uploads_dir / f"{doc.id}{path.suffix.lower()}"
                 shutil.copyfile(path, kept)
                 sources.append(Source(f"upload:{doc.id}", "files", kept, [doc]))
-        store = SQLiteDocumentStore(searcher.store.path)
+        store = searcher.store.reopen(readonly=False)
         try:
             report = ingest(store, sources)
         except IngestError as exc:

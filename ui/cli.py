@@ -17,7 +17,8 @@ from corpus.errors import IngestError
 from corpus.ingest import ingest as run_ingest
 from corpus.sources import resolve_source
 from corpus.stats import corpus_stats
-from corpus.store import SQLiteDocumentStore, StoreError
+from corpus.storebase import DocumentStoreBase, StoreError
+from corpus.stores import open_store
 
 app = typer.Typer(help="fagui 法规 — 中国法律法规、政策文件与政务留言检索（命令行）。",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)
@@ -32,7 +33,21 @@ app.add_typer(keys_app, name="keys")
 analyze_app = typer.Typer(help="决策支持：留言分办、热点问题 (decision support over citizen messages: route, hot issues).",
                           no_args_is_help=True)
 app.add_typer(analyze_app, name="analyze")
+db_app = typer.Typer(help="数据库：PostgreSQL 结构版本 (PostgreSQL schema: migrate, status).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 err = Console(stderr=True)
+
+
+@app.callback()
+def _backend(database_url: Annotated[Optional[str], typer.Option(
+        "--database-url", envvar="FAGUI_DATABASE_URL",
+        help="postgresql://… 把文档库和索引放在 PostgreSQL (store and indexes in PostgreSQL); "
+             "default: the embedded SQLite store + in-memory indexes")] = None) -> None:
+    """fagui 法规 — 中国法律法规、政策文件与政务留言检索（命令行）。"""
+    import os
+
+    if database_url:  # every Settings.from_env() below reads it
+        os.environ["FAGUI_DATABASE_URL"] = database_url
 
 class RateColumn(ProgressColumn):
     """Items per second of a task."""
@@ -51,10 +66,10 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _open_store(store: Path | None, readonly: bool = False) -> SQLiteDocumentStore:
+def _open_store(store: Path | None, readonly: bool = False) -> DocumentStoreBase:
     settings = Settings.from_env(store_path=store)
     try:
-        return SQLiteDocumentStore(settings.store_path, readonly=readonly)
+        return open_store(settings, readonly=readonly)
     except StoreError as exc:
         _fail(str(exc))
         raise  # unreachable: _fail exits
@@ -92,7 +107,7 @@ def ingest_cmd(
         except IngestError as exc:
             progress.stop()
             _fail(f"{exc}\n文档库未改变 (the store is unchanged).")
-    summary = {"store": str(db.path), "seconds": report.seconds, "sources": report.sources,
+    summary = {"store": db.describe(), "seconds": report.seconds, "sources": report.sources,
                "validity_changes": report.validity_changes,
                "documents": db.count("documents"), "units": db.count("units")}
     if as_json:
@@ -101,7 +116,7 @@ def ingest_cmd(
         for item in report.sources:
             err.print(f"{item['kind']}: {item['documents']} 篇 documents, {item['units']} 条 units "
                       f"<- {item['source']}", highlight=False, soft_wrap=True)
-        err.print(f"store {db.path}: {summary['documents']} documents, {summary['units']} units "
+        err.print(f"store {db.describe()}: {summary['documents']} documents, {summary['units']} units "
                   f"({report.seconds} s)", highlight=False)
 
 
@@ -187,13 +202,13 @@ def _progress_bars() -> Progress:
 
 
 def _builder(store: Path | None, index_dir: Path | None, embedder: str | None, progress=None):
-    from indexer.build import IndexBuilder
+    from indexer.backends import make_index_builder
     from indexer.embedders import DEFAULT_EMBEDDER
 
     settings = Settings.from_env(store_path=store, index_dir=index_dir)
     db = _open_store(settings.store_path)
-    return IndexBuilder(db, settings.index_dir, embedder or DEFAULT_EMBEDDER,
-                        progress=_rich_progress(progress) if progress else None)
+    return make_index_builder(db, settings.index_dir, embedder or DEFAULT_EMBEDDER,
+                              progress=_rich_progress(progress) if progress else None)
 
 
 def _run_index_job(job, as_json: bool) -> None:
@@ -260,14 +275,16 @@ def index_enrich_cmd(store: StoreOption = None, index_dir: IndexDirOption = None
 
 
 @index_app.command("info")
-def index_info_cmd(index_dir: IndexDirOption = None, as_json: JsonOption = False) -> None:
+def index_info_cmd(index_dir: IndexDirOption = None, store: StoreOption = None,
+                   as_json: JsonOption = False) -> None:
     """索引概况 (units, keyword docs, vectors, embedder, dim)."""
+    from indexer.backends import open_index_reader
     from indexer.manifest import IndexError_
-    from indexer.reader import IndexReader
 
-    settings = Settings.from_env(index_dir=index_dir)
+    settings = Settings.from_env(index_dir=index_dir, store_path=store)
+    db = _open_store(settings.store_path, readonly=True) if settings.database_url else None
     try:
-        reader = IndexReader(settings.index_dir)
+        reader = open_index_reader(db, settings.index_dir)
     except IndexError_ as exc:
         _fail(str(exc))
     info = reader.info()
@@ -617,6 +634,52 @@ def keys_revoke_cmd(key_id: Annotated[str, typer.Argument(help="密钥 id")]) ->
     print(f"revoked {key.key_id} ({key.role})")
 
 
+def _database_url() -> str:
+    """The configured PostgreSQL URL once it answers (else one clear line and exit 2)."""
+    from corpus.pgconn import check_reachable
+
+    url = Settings.from_env().database_url
+    if not url:
+        _fail("no PostgreSQL configured: pass --database-url or set FAGUI_DATABASE_URL "
+              "(the embedded SQLite store needs no migrations)")
+    try:
+        check_reachable(url)
+    except StoreError as exc:
+        _fail(str(exc))
+    return url
+
+
+@db_app.command("migrate")
+def db_migrate_cmd(as_json: JsonOption = False) -> None:
+    """应用数据库迁移 (apply the schema migrations this fagui ships; safe to repeat)."""
+    from corpus.pgmigrate import latest_version, migrate
+
+    url = _database_url()
+    applied = migrate(url)
+    result = {"applied": applied, "schema_version": latest_version()}
+    print(json.dumps(result, ensure_ascii=False) if as_json else
+          f"applied {', '.join(applied) or 'nothing (up to date)'}; schema version {latest_version()}")
+
+
+@db_app.command("status")
+def db_status_cmd(as_json: JsonOption = False) -> None:
+    """数据库状态 (schema version, migrations pending, index generation)."""
+    import psycopg
+
+    from corpus.pgconn import mask_url
+    from corpus.pgmigrate import applied_version, latest_version
+    from indexer.pgindex import index_meta
+
+    url = _database_url()
+    with psycopg.connect(url, autocommit=True) as conn:
+        have = applied_version(conn)
+        meta = index_meta(conn)
+    result = {"database": mask_url(url), "schema_version": have, "latest": latest_version(),
+              "pending": latest_version() - have, "index_generation": meta.get("generation")}
+    print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else
+          "\n".join(f"{k}: {v}" for k, v in result.items()))
+
+
 @app.command("prepare")
 def prepare_cmd(store: StoreOption = None, index_dir: IndexDirOption = None) -> None:
     """准备数据：缺什么补什么 (ingest the shared data if the store is empty, build the index if
@@ -629,17 +692,24 @@ def prepare_cmd(store: StoreOption = None, index_dir: IndexDirOption = None) -> 
         _fail("no shared data folder: set FAGUI_DATA_DIR (or keep ../shared/data beside the repo)")
     db = _open_store(settings.store_path, readonly=False)
     empty = db.count("documents") == 0
+    if db.backend == "postgres":
+        from indexer.pgindex import index_meta
+        with db.conn.primary.connection() as conn:
+            no_index = not index_meta(conn)
+    else:
+        no_index = current_generation(settings.index_dir) is None
     db.close()
     if empty:
         err.print("1/3 导入 ingest: laws, notices, messages")
         ingest_cmd(["all"], settings.store_path, settings.data_dir)
-    if current_generation(settings.index_dir) is None:
+    if no_index:
         err.print("2/3 建索引 index build (first time ~13 min on 2 cores)")
         index_build_cmd(settings.store_path, settings.index_dir)
     if not (settings.index_dir / LEARNED_DIR / "reranker.txt").exists():
         err.print("3/3 学习 learn from STARD train")
-        learn_cmd(settings.data_dir / "stard/queries.jsonl", "train", 5, None, None,
-                  settings.store_path, settings.index_dir)
+        learn_cmd(queries=settings.data_dir / "stard/queries.jsonl", split="train", folds=5,
+                  kinds="topical,messages,notices", collection=None, types=None,
+                  store=settings.store_path, index_dir=settings.index_dir)
     err.print("就绪 ready")
 
 
@@ -649,11 +719,16 @@ def serve_cmd(
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
     llm_base_url: LLMUrlOption = None, llm_model: LLMModelOption = None, llm_api_key: LLMKeyOption = None,
     store: StoreOption = None, index_dir: IndexDirOption = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", envvar="FAGUI_WORKERS",
+        help="进程数 (processes on one port; embedded: they share the loaded index copy-on-write)")] = 1,
 ) -> None:
     """启动服务 (REST API under /api/v1, OpenAPI at /api/v1/openapi.json)."""
     from ui.server import serve
 
-    serve(_searcher(store, index_dir), host, port, _llm_config(llm_base_url, llm_model, llm_api_key))
+    if workers < 1:
+        _fail("--workers must be at least 1")
+    serve(_searcher(store, index_dir), host, port, _llm_config(llm_base_url, llm_model, llm_api_key), workers)
 
 
 def split_tasks(value: str | None) -> list[str]:

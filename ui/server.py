@@ -21,6 +21,7 @@ from ui.audit import AuditLog
 from ui.keys import KeyStore
 from ui.querylog import QueryLog
 from ui.security import SecurityMiddleware
+from ui.watcher import GenerationWatcher
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from a government network
 
@@ -42,6 +43,8 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
                      state / "uploads", int(settings.max_request_mb * 1024 * 1024))
     app.mount("/api/v1", api)
+    # every worker picks up an index another process published (CLI update, a sibling worker's upload)
+    watcher = GenerationWatcher(searcher, lock, assistant.refresh, settings.reload_seconds)
 
     @app.get("/law/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def law_page(doc_id: str, a: str | None = None) -> str:
@@ -67,11 +70,14 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
 
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type"])
-    return SecurityMiddleware(app, keys, settings.read_requires_key, settings.rate_limit,
-                              int(settings.max_request_mb * 1024 * 1024))
+    secured = SecurityMiddleware(app, keys, settings.read_requires_key, settings.rate_limit,
+                                 int(settings.max_request_mb * 1024 * 1024))
+    secured.watcher = watcher  # started by `serve` in each serving process (threads do not survive a fork)
+    return secured
 
 
-def serve(searcher: Searcher, host: str = "127.0.0.1", port: int = 8000, llm: LLMConfig | None = None) -> None:
+def serve(searcher: Searcher, host: str = "127.0.0.1", port: int = 8000, llm: LLMConfig | None = None,
+          workers: int = 1) -> None:
     import uvicorn
 
     settings = Settings.from_env()
@@ -81,4 +87,15 @@ def serve(searcher: Searcher, host: str = "127.0.0.1", port: int = 8000, llm: LL
     ui = "API only (FAGUI_READ_REQUIRES_KEY)" if settings.read_requires_key else f"{where}/"
     print(f"fagui 已启动 serving: {ui}  (API: {where}/api/v1/docs; keys: {settings.config_dir})", flush=True)
     # proxy_headers: behind a reverse proxy on this host, rate limits see the real client IP
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    if workers > 1:
+        from ui.workers import run_prefork
+        searcher.store.before_fork()  # connections must not cross the fork: each worker opens its own
+
+        def worker_start() -> None:
+            searcher.store.after_fork()
+            app.watcher.start()
+        run_prefork(config, workers, on_start=worker_start)
+    else:
+        app.watcher.start()
+        uvicorn.Server(config).run()

@@ -15,9 +15,9 @@ LABOR = "22c5555e8f974b99963b8aab36005d0e"
 
 
 @pytest.fixture(scope="module")
-def searcher(built_index):
-    from corpus.store import SQLiteDocumentStore
-    s = Searcher(SQLiteDocumentStore(built_index / "store.sqlite3", readonly=True), built_index / "index")
+def searcher(search_index):
+    """The same tests on the embedded and the PostgreSQL backend."""
+    s = search_index.searcher()
     yield s
     s.close()
 

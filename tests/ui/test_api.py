@@ -14,8 +14,9 @@ LABOR = "22c5555e8f974b99963b8aab36005d0e"
 
 
 @pytest.fixture(scope="module")
-def server(built_index):
-    with fagui_server(built_index) as base:
+def server(search_index):
+    """The same API tests on the embedded and the PostgreSQL backend."""
+    with fagui_server(search_index) as base:
         yield base
 
 

@@ -1,0 +1,168 @@
+"""What both document stores (文档库) share: the table layout, turning rows into documents and
+units, and every read and write written once in SQL both SQLite and PostgreSQL accept (`?`
+placeholders; the PostgreSQL connection translates them). A backend supplies `conn` (with
+`execute` / `executemany`), `transaction()`, `state_dir` and `reopen()`.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from corpus.model import Document, Unit
+from corpus.structure import paragraphs_from_text
+from corpus.versions import VersionInfo, resolve_versions
+
+DOC_COLUMNS = ("id", "collection", "title", "subtitle", "short_name", "doc_type", "genre",
+               "category", "issuer", "doc_number", "index_number", "topic", "region",
+               "written_date", "publish_date", "effective_date", "validity", "validity_source",
+               "version_key", "has_body", "source")
+DOC_JSON = ("history", "preamble", "answer", "extra")
+UNIT_COLUMNS = ("id", "doc_id", "seq", "kind", "article_label", "article_num",
+                "article_suffix", "text")
+
+
+class StoreError(Exception):
+    """The store is missing, unreachable, unreadable or of another schema."""
+
+
+class StoreUnavailable(StoreError):
+    """The database that takes writes is not reachable now (retry later: HTTP 503)."""
+
+
+class DocumentStoreBase:
+    """Documents and units; the SQL here runs unchanged on both backends."""
+
+    conn: Any
+    path: Path  # where the store lives (SQLite file; for PostgreSQL a label under FAGUI_HOME)
+
+    @property
+    def state_dir(self) -> Path:
+        """Folder for what the app keeps beside the store (audit log, uploads, analytics)."""
+        return self.path.parent
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> Iterable[Any]:
+        """Rows of a possibly large query (streamed where the backend can)."""
+        return self.conn.execute(sql, params)
+
+    # -- writing ---------------------------------------------------------------------------
+    def put(self, doc: Document, source_key: str) -> None:
+        """Insert or replace a document and all its units (same id -> replaced, idempotent)."""
+        values = [getattr(doc, c) for c in DOC_COLUMNS]
+        values[DOC_COLUMNS.index("has_body")] = int(doc.has_body)
+        meta = {k: getattr(doc, k) for k in DOC_JSON}
+        meta["history"] = [asdict(h) for h in doc.history]
+        meta = json.dumps(meta, ensure_ascii=False)
+        self.conn.execute("DELETE FROM units WHERE doc_id = ?", (doc.id,))
+        self.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+        self.conn.execute(
+            f"INSERT INTO documents ({', '.join(DOC_COLUMNS)}, declared_validity, "
+            f"source_key, meta, body) VALUES ({', '.join('?' * (len(DOC_COLUMNS) + 4))})",
+            (*values, doc.validity, source_key, meta, doc.text))
+        self.conn.executemany(
+            f"INSERT INTO units ({', '.join(UNIT_COLUMNS)}, chapter_path) "
+            f"VALUES ({', '.join('?' * (len(UNIT_COLUMNS) + 1))})",
+            [(*(getattr(u, c) for c in UNIT_COLUMNS),
+              json.dumps(u.chapter_path, ensure_ascii=False)) for u in doc.units])
+
+    def replace_source(self, key: str, kind: str, path: str, docs: Iterable[Document],
+                       on_document: Callable[[Document], None] | None = None) -> tuple[int, int]:
+        """Store every document of one source; documents it no longer yields are removed."""
+        seen: set[str] = set()
+        n_units = 0
+        for doc in docs:
+            self.put(doc, key)
+            seen.add(doc.id)
+            n_units += len(doc.units)
+            if on_document:
+                on_document(doc)
+        stale = [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE source_key = ?", (key,)) if r[0] not in seen]
+        self.delete(stale)
+        self.conn.execute("DELETE FROM sources WHERE key = ?", (key,))
+        self.conn.execute("INSERT INTO sources (key, kind, path, documents, units) "
+                          "VALUES (?, ?, ?, ?, ?)", (key, kind, path, len(seen), n_units))
+        return len(seen), n_units
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        for doc_id in doc_ids:
+            self.conn.execute("DELETE FROM units WHERE doc_id = ?", (doc_id,))
+            self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def resolve_versions(self) -> int:
+        """Recompute 时效性 of every versioned document from its group; returns changes."""
+        groups: dict[str, list[VersionInfo]] = {}
+        current: dict[str, str] = {}
+        for row in self.conn.execute(
+                "SELECT id, version_key, publish_date, effective_date, declared_validity, "
+                "validity, validity_source FROM documents WHERE version_key IS NOT NULL"):
+            groups.setdefault(row["version_key"], []).append(VersionInfo(
+                row["id"], row["publish_date"], row["effective_date"],
+                row["declared_validity"] if row["validity_source"] else None,
+                bool(row["validity_source"])))
+            current[row["id"]] = row["validity"]
+        changes = [(validity, doc_id) for group in groups.values()
+                   for doc_id, validity in resolve_versions(group).items()
+                   if current[doc_id] != validity]
+        self.conn.executemany("UPDATE documents SET validity = ? WHERE id = ?", changes)
+        return len(changes)
+
+    def _set_meta_default(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta (key, value) SELECT ?, ? WHERE NOT EXISTS "
+                          "(SELECT 1 FROM meta WHERE key = ?)", (key, value, key))
+
+    # -- reading ---------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @property
+    def corpus_version(self) -> int:
+        """Increments on every committed change: indexes record it to know they are stale."""
+        return int(self.meta("corpus_version") or 0)
+
+    def _document(self, row: Any, with_units: bool) -> Document:
+        data = {c: row[c] for c in DOC_COLUMNS}
+        data["has_body"] = bool(data["has_body"])
+        data.update(json.loads(row["meta"]))
+        units = self.units(row["id"]) if with_units else []
+        return Document.from_row(data, row["body"], units)
+
+    def get(self, doc_id: str, with_units: bool = True) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return self._document(row, with_units) if row else None
+
+    def units(self, doc_id: str) -> list[Unit]:
+        rows = self.conn.execute("SELECT * FROM units WHERE doc_id = ? ORDER BY seq", (doc_id,))
+        return [unit_from_row(r) for r in rows]
+
+    def get_unit(self, unit_id: str) -> Unit | None:
+        row = self.conn.execute("SELECT * FROM units WHERE id = ?", (unit_id,)).fetchone()
+        return unit_from_row(row) if row else None
+
+    def documents(self, where: str = "1 = 1", params: tuple[Any, ...] = (),
+                  with_units: bool = False, limit: int | None = None) -> Iterator[Document]:
+        """Documents matching an SQL condition on the documents table, in id order."""
+        tail = f" LIMIT {int(limit)}" if limit else ""
+        for row in self._rows(f"SELECT * FROM documents WHERE {where} ORDER BY id{tail}", params):
+            yield self._document(row, with_units)
+
+    def versions(self, doc_id: str) -> list[dict[str, Any]]:
+        """All versions of the law `doc_id` belongs to, newest first (版本历史)."""
+        return [dict(r) for r in self.conn.execute(
+            "SELECT id, publish_date, effective_date, validity FROM documents WHERE version_key = "
+            "(SELECT version_key FROM documents WHERE id = ?) ORDER BY publish_date DESC NULLS LAST",
+            (doc_id,))]
+
+    def count(self, table: str = "documents") -> int:
+        if table not in ("documents", "units", "sources"):
+            raise ValueError(f"no table {table!r} in the store")
+        return self.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def unit_from_row(row: Any) -> Unit:
+    data = {c: row[c] for c in UNIT_COLUMNS}
+    data["chapter_path"] = json.loads(row["chapter_path"])
+    return Unit(**data, paragraphs=paragraphs_from_text(row["text"]))
