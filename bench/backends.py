@@ -38,7 +38,9 @@ def run(env: dict, *args: str) -> tuple[float, str]:
     proc = subprocess.run([FAGUI, *args], env=env, capture_output=True, text=True)
     if proc.returncode:
         raise SystemExit(f"fagui {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
-    return round(time.perf_counter() - started, 1), proc.stdout
+    seconds = round(time.perf_counter() - started, 1)
+    print(f"fagui {' '.join(args)}: {seconds} s", file=sys.stderr, flush=True)
+    return seconds, proc.stdout
 
 
 def evaluate(env: dict) -> dict:

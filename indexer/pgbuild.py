@@ -23,7 +23,7 @@ from indexer.build import IndexBuilder
 from indexer.dictionary import dictionary_words
 from indexer.embedders import cache_key
 from indexer.manifest import IndexError_, Manifest
-from indexer.pgcopy import copy_postings, copy_units, postings_of
+from indexer.pgcopy import copy_postings, copy_units, lengths_of, postings_of
 from indexer.pgindex import BUILDING, FIELDS, LIVE, index_meta
 from indexer.records import document_fingerprint, iter_documents
 from indexer.sparse import SparseTermIndex
@@ -93,7 +93,7 @@ class PostgresIndexBuilder(IndexBuilder):
             copy_units(conn, BUILDING, records, terms, vectors, first_row=0)
             advance(1)
             term_ids, row_ids, tf = postings_of(terms)
-            copy_postings(conn, BUILDING, term_ids, row_ids, tf)
+            copy_postings(conn, BUILDING, term_ids, row_ids, tf, lengths_of(terms))
             self._write_terms(conn, BUILDING, terms.vocab, term_ids, tf)
             advance(1)
             fingerprints = {doc.id: document_fingerprint(doc) for doc in docs}

@@ -50,10 +50,14 @@ class PostgresTermStats:
         out = np.zeros((len(uids), len(tokens)), dtype=bool)
         if not uids or not tokens:
             return out
+        # both key columns given as arrays (computed once): the primary key is probed per
+        # (term, unit) pair, however many units hold a common term
         rows = self.conn.execute(
-            f"SELECT u.uid, t.term FROM {LIVE}.postings p JOIN {LIVE}.terms t ON t.term_id = p.term_id "
-            f"JOIN {LIVE}.units u ON u.row_id = p.row_id WHERE t.term = ANY(?) AND u.uid = ANY(?) "
-            "AND p.tf_text > 0", (list(tokens), list(uids))).fetchall()
+            f"SELECT u.uid, t.term FROM {LIVE}.postings p JOIN {LIVE}.units u ON u.row_id = p.row_id "
+            f"JOIN {LIVE}.terms t ON t.term_id = p.term_id "
+            f"WHERE p.term_id = ANY(ARRAY(SELECT term_id FROM {LIVE}.terms WHERE term = ANY(?))) "
+            f"AND p.row_id = ANY(ARRAY(SELECT row_id FROM {LIVE}.units WHERE uid = ANY(?))) AND p.tf_text > 0",
+            (list(tokens), list(uids))).fetchall()
         at_uid = {u: i for i, u in enumerate(uids)}
         at_token = {t: j for j, t in enumerate(tokens)}
         for uid, term in rows:

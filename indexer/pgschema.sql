@@ -14,10 +14,13 @@ CREATE TABLE {schema}.terms (
     term_id INTEGER PRIMARY KEY, term TEXT COLLATE "C" NOT NULL UNIQUE,
     df_text INTEGER NOT NULL, df_title INTEGER NOT NULL, df_chapter INTEGER NOT NULL,
     df_any INTEGER NOT NULL);
--- postings: the same jieba token counts the embedded index keeps, one row per (term, unit)
+-- postings: the same jieba token counts the embedded index keeps, one row per (term, unit),
+-- with the unit's field lengths beside them so BM25 is scored without visiting the units
+-- table; loaded in term order, so one term's postings sit on neighbouring pages
 CREATE TABLE {schema}.postings (
     term_id INTEGER NOT NULL, row_id INTEGER NOT NULL, tf_text INTEGER NOT NULL,
-    tf_title INTEGER NOT NULL, tf_chapter INTEGER NOT NULL);
+    tf_title INTEGER NOT NULL, tf_chapter INTEGER NOT NULL, len_text INTEGER NOT NULL,
+    len_title SMALLINT NOT NULL, len_chapter SMALLINT NOT NULL);
 -- what each indexed document looked like (fingerprint) and the index's own settings
 CREATE TABLE {schema}.docs (doc_id TEXT COLLATE "C" PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE {schema}.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

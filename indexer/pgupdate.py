@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 
-from indexer.pgcopy import copy_postings, copy_units, postings_of
+from indexer.pgcopy import copy_postings, copy_units, lengths_of, postings_of
 from indexer.pgindex import FIELDS, LIVE
 from indexer.sparse import SparseTermIndex
 
@@ -68,7 +68,7 @@ def apply_update(conn, records, rows, vectors: np.ndarray, gone: list[str]) -> N
         first = conn.execute(f"SELECT COALESCE(MAX(row_id), -1) + 1 FROM {LIVE}.units").fetchone()[0]
         copy_units(conn, LIVE, records, terms, vectors, first_row=first)
         local_terms, local_rows, tf = postings_of(terms)
-        copy_postings(conn, LIVE, global_ids[local_terms], local_rows + first, tf)
+        copy_postings(conn, LIVE, global_ids[local_terms], local_rows, tf, lengths_of(terms), first)
         _apply_df(conn, global_ids[local_terms], tf, +1)
         stats["n"] += len(records)
         for f in FIELDS:

@@ -40,6 +40,7 @@ class PostgresKeywordRetriever:
                  max_terms: int = 12):
         self.reader, self.conn, self.max_terms = reader, reader.conn, max_terms
         self.boosts = boosts or DEFAULT_BOOSTS
+        self.min_depth = 2000  # units the fast path scores before filtering (see retrieve)
 
     def _terms(self, tokens: list[str]) -> list[tuple]:
         order = list(dict.fromkeys(tokens))
@@ -53,10 +54,38 @@ class PostgresKeywordRetriever:
         terms = self._terms(tokens)
         if not terms:
             return []
+        scored, params = self._scored(terms)
+        where, filter_params = filter_sql(filters)
+        depth = max(limit, self.min_depth)
+        # Fast path: score the postings alone (lengths are stored with them), keep the best
+        # `depth` units, then filter those. Exact whenever `limit` of them pass the filter, or
+        # all candidates fit in `depth`: any unit left out scores below all that were kept.
+        rows = self.conn.execute(
+            f"WITH s AS (SELECT row_id, score, COUNT(*) OVER () AS n FROM ({scored}) a "
+            f"ORDER BY score DESC, row_id LIMIT ?) SELECT u.uid, s.score, s.n FROM s "
+            f"JOIN {LIVE}.units u ON u.row_id = s.row_id WHERE {where} ORDER BY s.score DESC, s.row_id LIMIT ?",
+            [*params, depth, *filter_params, int(limit)]).fetchall()
+        complete = rows[0][2] <= depth if rows else not self._more_than(scored, params, depth)
+        if len(rows) == limit or complete:
+            return [(r[0], float(r[1])) for r in rows]
+        # Slow path (a selective filter): filter every posting's unit first.
+        rows = self.conn.execute(
+            f"SELECT u.uid, s.score FROM ({scored} HAVING p.row_id IN (SELECT row_id FROM {LIVE}.units u "
+            f"WHERE {where})) s JOIN {LIVE}.units u ON u.row_id = s.row_id ORDER BY s.score DESC, s.row_id LIMIT ?",
+            [*params, *filter_params, int(limit)]).fetchall()
+        return [(r[0], float(r[1])) for r in rows]
+
+    def _more_than(self, scored: str, params: list, depth: int) -> bool:
+        """Whether more than `depth` units hold any of the terms (the fast path saw only some)."""
+        found = self.conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({scored}) a LIMIT ?) b",
+                                  [*params, depth + 1]).fetchone()[0]
+        return found > depth
+
+    def _scored(self, terms: list[tuple]) -> tuple[str, list]:
+        """SQL of (row_id, score): BM25 per field from the postings, boosts folded into idf."""
         stats = self.reader.field_stats
         n = int(stats["n"])
-        ids, idf = [t[1] for t in terms], {}
-        score_sql, params = [], []
+        idf, parts = {}, []
         for k, field in enumerate(FIELDS):
             boost = self.boosts.get(field, 0.0)
             if boost <= 0:
@@ -64,17 +93,14 @@ class PostgresKeywordRetriever:
             df = np.array([t[3 + k] for t in terms], dtype=np.float64)
             idf[field] = (boost * np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)).tolist()
             avg = max(stats[f"sum_{field}"] / max(n, 1), 1e-9)
-            score_sql.append(f"w.idf_{field} * p.tf_{field} * {K1 + 1} / "
-                             f"(p.tf_{field} + {K1} * ({1 - B} + {B} * u.len_{field} / {avg!r}))")
-        where, filter_params = filter_sql(filters)
-        columns = ", ".join(f"?::float8[]" for _ in idf)
+            parts.append(f"w.idf_{field} * p.tf_{field} * {K1 + 1!r}::float8 / (p.tf_{field} + "
+                         f"{K1!r}::float8 * ({1 - B!r}::float8 + {B!r}::float8 * p.len_{field} / {avg!r}::float8))")
+        columns = ", ".join("?::float8[]" for _ in idf)
         names = ", ".join(f"idf_{f}" for f in idf)
-        sql = (f"SELECT u.uid, SUM({' + '.join(score_sql)}) AS score, MIN(u.row_id) AS row "
+        sql = (f"SELECT p.row_id, SUM({' + '.join(parts)}) AS score "
                f"FROM unnest(?::int[], {columns}) AS w(term_id, {names}) "
-               f"JOIN {LIVE}.postings p ON p.term_id = w.term_id JOIN {LIVE}.units u ON u.row_id = p.row_id "
-               f"WHERE {where} GROUP BY u.uid ORDER BY score DESC, row LIMIT ?")
-        params = [ids, *idf.values(), *filter_params, int(limit)]
-        return [(r[0], float(r[1])) for r in self.conn.execute(sql, params)]
+               f"JOIN {LIVE}.postings p ON p.term_id = w.term_id GROUP BY p.row_id")
+        return sql, [[t[1] for t in terms], *idf.values()]
 
 
 def vector_literal(vector: np.ndarray) -> str:

@@ -495,7 +495,8 @@ def eval_cmd(
         = "keyword,vector,fusion,learned",
     store: StoreOption = None, index_dir: IndexDirOption = None,
 ) -> None:
-    """评测检索 (Recall@10/100, MRR@10 on STARD; top-1 on LawBench). Scope defaults to the
+    """评测检索 (Recall@10/100, MRR@10 on STARD — the shared data's STARD questions when no
+    --queries/--lawbench is given; top-1 on LawBench). Scope defaults to the
     national laws 宪法,法律,行政法规,司法解释,部门规章, 现行有效. With --kind: each kind of
     query scored at each ranking stage (topical: law@3, law MRR@10, chapter@10)."""
     from search.evaluate import evaluate, load_lawbench, load_queries
@@ -503,9 +504,11 @@ def eval_cmd(
 
     if kind:
         return _eval_kinds(split_tasks(kind), split_tasks(stages), split, queries, store, index_dir)
-    if queries is None and lawbench is None:
-        _fail("give --queries FILE and/or --lawbench 1-1 (or --kind)")
     settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    if queries is None and lawbench is None and settings.data_dir is not None:
+        queries = settings.data_dir / "stard/queries.jsonl"  # `fagui eval --split dev`: STARD
+    if queries is None and lawbench is None:
+        _fail("give --queries FILE and/or --lawbench 1-1 (or --kind); no shared data folder for STARD")
     filters = make_filters(collection or "laws", types or "宪法,法律,行政法规,司法解释,部门规章", validity)
     searcher = _searcher(store, index_dir)
 

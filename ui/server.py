@@ -76,13 +76,35 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     return secured
 
 
+def warm_up(searcher: Searcher) -> None:
+    """Each kind of search once before serving: jieba, the embedder, the ranker, the filter
+    caches of the common scopes are loaded now — before `--workers` forks, so they are shared."""
+    from search.query import make_filters
+
+    searcher.search("劳动合同 社会保险", k=10)
+    searcher.search("劳动合同法第82条", k=5)
+    searcher.search("安全生产 责任", k=10, filters=make_filters(validity="all", region="北京"))
+    searcher.search("国务院 通知", k=10, filters=make_filters("notices", validity="all"))
+    searcher.search("公司不签合同怎么办", k=8, filters=make_filters("laws"), with_facets=False, deep=True)
+
+
+def limit_threads(searcher: Searcher, threads: int) -> None:
+    """This process's share of the cores for BLAS (numpy, the embedders)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads)
+    for embedder in (searcher.embedder, getattr(searcher.enriched, "embedder", None)):
+        if hasattr(embedder, "set_threads"):
+            embedder.set_threads(threads)
+
+
 def serve(searcher: Searcher, host: str = "127.0.0.1", port: int = 8000, llm: LLMConfig | None = None,
           workers: int = 1) -> None:
     import uvicorn
 
     settings = Settings.from_env()
     app = create_app(searcher, llm, settings=settings)
-    searcher.search("劳动合同 社会保险", k=10)  # warm jieba, the embedder and the filter caches
+    warm_up(searcher)
     where = f"http://{host}:{port}"
     ui = "API only (FAGUI_READ_REQUIRES_KEY)" if settings.read_requires_key else f"{where}/"
     print(f"fagui 已启动 serving: {ui}  (API: {where}/api/v1/docs; keys: {settings.config_dir})", flush=True)
@@ -92,8 +114,11 @@ def serve(searcher: Searcher, host: str = "127.0.0.1", port: int = 8000, llm: LL
         from ui.workers import run_prefork
         searcher.store.before_fork()  # connections must not cross the fork: each worker opens its own
 
+        share = max(1, (os.cpu_count() or 1) // workers)
+
         def worker_start() -> None:
             searcher.store.after_fork()
+            limit_threads(searcher, share)
             app.watcher.start()
         run_prefork(config, workers, on_start=worker_start)
     else:

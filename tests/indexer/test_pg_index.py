@@ -28,10 +28,12 @@ def both(built_index, pg_search_index):
     postgres.close()
 
 
-def test_bm25_scores_equal_the_embedded_index(both):
+@pytest.mark.parametrize("min_depth", [2000, 1], ids=["fast-path", "filtered-first"])
+def test_bm25_scores_equal_the_embedded_index(both, min_depth):
     embedded, postgres = both
     assert isinstance(embedded.keyword, SparseKeywordRetriever)
     assert isinstance(postgres.keyword, PostgresKeywordRetriever)
+    postgres.keyword.min_depth = min_depth  # 1: only the top k are scored before filtering: mostly the slow path
     compared = 0
     for question in QUESTIONS:
         tokens = embedded.query_tokens(question)
@@ -44,6 +46,7 @@ def test_bm25_scores_equal_the_embedded_index(both):
             last = want[-1][1] if want else 0
             assert {u for u, s in got if s > last + 1e-4} == {u for u, s in want if s > last + 1e-4}
             compared += len(want)
+    postgres.keyword.min_depth = 2000
     assert compared > 1000
 
 
