@@ -83,8 +83,8 @@ def test_primary_restart_gives_clean_503s_then_recovers(pg_cluster, deployment):
     store = built.store()
     before = store.count("documents"), store.corpus_version
     store.close()
-    with fagui_server(None, **env) as base:
-        assert httpx.get(f"{base}/api/v1/search", params={"q": "试用期"}, timeout=30).status_code == 200
+    with fagui_server(None, **env) as base, Load(base) as load:
+        time.sleep(2)  # searches running all along: before, during and after the restart
         pg_cluster.stop_primary()
         try:
             search = httpx.get(f"{base}/api/v1/search", params={"q": "试用期"}, timeout=60)
@@ -92,6 +92,7 @@ def test_primary_restart_gives_clean_503s_then_recovers(pg_cluster, deployment):
             assert "unavailable" in search.json()["detail"]
             upload = _upload(base, key)
             assert upload.status_code == 503, upload.text
+            time.sleep(2)
         finally:
             pg_cluster.start_primary()
         store = built.store()
@@ -102,3 +103,7 @@ def test_primary_restart_gives_clean_503s_then_recovers(pg_cluster, deployment):
             assert time.monotonic() < deadline, "searches did not recover"
             time.sleep(0.5)
         assert _upload(base, key).status_code == 200
+        time.sleep(2)
+    statuses = load.statuses
+    assert set(statuses) <= {200, 503}, statuses  # clean answers only: no 500, no dropped connection
+    assert statuses[0] == 200 and 503 in statuses and statuses[-1] == 200
