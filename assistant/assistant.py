@@ -74,7 +74,7 @@ class Assistant:
     def scope(self, query: str):
         """All but local rules, or all current laws when the question names a region the corpus has."""
         if self._regions is None:
-            self._regions = {r for r in set(self.searcher.meta.columns["region"]) if r}
+            self._regions = {r for r in self.searcher.meta.columns["region"].unique() if r}
         named = any(region in query for region in self._regions)
         return make_filters("laws") if named else make_filters("laws", NOT_LOCAL)
 

@@ -9,6 +9,7 @@ import numpy as np
 from indexer.analysis import JiebaAnalyzer, load_word_list
 from indexer.keyword import WhooshKeywordIndex
 from indexer.manifest import IndexError_, Manifest, current_generation
+from indexer.lookup import ValueMap, compact_strings
 from indexer.sparse import SparseTermIndex
 from indexer.termstats import SparseTermStats
 from indexer.vectors import FaissVectorIndex
@@ -50,7 +51,7 @@ class IndexReader:
         self.vectors = FaissVectorIndex.load(folder / VECTORS_FILE)
         uids, vids = load_idmap(folder)
         self.uids = uids  # row order of the faiss id map and of the sparse term index
-        self.uid_by_vid = dict(zip(vids.tolist(), uids))
+        self.uid_by_vid = ValueMap(vids, compact_strings(uids))  # dict-like, numpy only (lookup.py)
         self._terms: SparseTermIndex | None = None
         self._stats: SparseTermStats | None = None
 

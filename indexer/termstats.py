@@ -8,6 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
+from indexer.lookup import SortedIndex, compact_strings
 from indexer.sparse import SparseTermIndex
 
 
@@ -30,7 +31,7 @@ class SparseTermStats:
         self.n = len(uids)
         self.df = terms.document_frequency()
         self.text_counts = terms.counts["text"].tocsr()
-        self.row_of_uid = {u: i for i, u in enumerate(uids)}
+        self.row_of_uid = SortedIndex(compact_strings(uids))
 
     def doc_freq(self, tokens: Sequence[str]) -> dict[str, int]:
         ids = self.terms.term_id
@@ -39,7 +40,8 @@ class SparseTermStats:
     def text_presence(self, uids: Sequence[str], tokens: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(uids), len(tokens)), dtype=bool)
         cols = [(j, self.terms.term_id[t]) for j, t in enumerate(tokens) if t in self.terms.term_id]
-        rows = [(i, self.row_of_uid[u]) for i, u in enumerate(uids) if u in self.row_of_uid]
+        at = self.row_of_uid.positions(uids).tolist() if len(uids) else []
+        rows = [(i, r) for i, r in enumerate(at) if r >= 0]
         if cols and rows:
             block = self.text_counts[[r for _, r in rows]][:, [c for _, c in cols]] > 0
             out[np.ix_([i for i, _ in rows], [j for j, _ in cols])] = block.toarray()

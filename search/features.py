@@ -13,6 +13,7 @@ from collections import defaultdict
 import numpy as np
 
 from indexer.analysis import plain_analyzer, title_words
+from indexer.lookup import CategoricalColumn
 
 # "enriched": the second vector field (indexer/enrich.py), absent (score 0, rank missing) until built
 SOURCES = ("keyword", "vector", "adapted", "questions", "neighbours", "enriched")
@@ -33,7 +34,7 @@ class CandidateFeaturizer:
         self.stats = reader.term_stats  # indexer.termstats.TermStats, None before a sparse index
         self.n = self.stats.n if self.stats is not None else 0
         self._idf: dict[str, float] = {}
-        self._chapters: dict[str, str] | None = None
+        self._chapters: CategoricalColumn | None = None  # numpy codes: stays shared across workers
         self._title_words: dict[str, list[str]] = {}
 
     def _weight(self, token: str) -> float:
@@ -45,12 +46,17 @@ class CandidateFeaturizer:
                 else math.log(self.n + 1)
         return self._idf[token]
 
-    def chapter(self, uid: str) -> str:
-        if self._chapters is None:  # headings of every unit, loaded once (~1 s)
-            self._chapters = {} if self.store is None else {
+    def chapters(self, rows: np.ndarray) -> list[str]:
+        """Chapter headings of metadata rows (-1: none)."""
+        if self._chapters is None:  # headings of every unit, loaded once (~1 s), by metadata row
+            found = {} if self.store is None else {
                 u: " ".join(json.loads(p)) for u, p in self.store.conn.execute(
                     "SELECT id, chapter_path FROM units WHERE chapter_path != '[]'")}
-        return self._chapters.get(uid, "")
+            self._chapters = CategoricalColumn(found.get(str(u), "") for u in self.meta.uids)
+        return [self._chapters[r] if r >= 0 else "" for r in rows.tolist()]
+
+    def chapter(self, uid: str) -> str:
+        return self.chapters(self.meta.row_of_uid.positions([uid]))[0]
 
     def title_words(self, title: str) -> list[str]:
         if title not in self._title_words:
@@ -80,7 +86,8 @@ class CandidateFeaturizer:
         words = {w: self._weight(w) for w in plain_analyzer().tokens(question) if len(w) >= 2}
         text_cover = self._text_cover(ids, tokens)
         meta = self.meta
-        at = [meta.row_of_uid[u] for u in ids]  # one lookup per candidate, then whole columns
+        at = meta.row_of_uid.positions(ids)  # one vectorised lookup, then whole columns
+        chapters = self.chapters(at)
         col = {c: meta.columns[c][at].tolist() for c in ("doc_id", "title", "doc_type", "region", "short_name",
                                                           "length")}
         docs = col["doc_id"]
@@ -103,7 +110,7 @@ class CandidateFeaturizer:
         for i, (uid, doc) in enumerate(zip(ids, docs)):
             doc_type, region, short = col["doc_type"][i], col["region"][i], col["short_name"][i]
             rows.append([c[i] for c in source_cols] + [
-                fused[uid], i + 1, text_cover[i], title_cover[doc], self._share(words, self.chapter(uid)),
+                fused[uid], i + 1, text_cover[i], title_cover[doc], self._share(words, chapters[i]),
                 title_named[doc], share[doc] / len(ids), best_rank[doc], law_kw[doc], TYPE_RANK.get(doc_type, 7),
                 float(doc_type in NATIONAL_TYPES and not region), float(bool(region)),
                 math.log1p(col["length"][i] or 0), float(bool(short) and short in question)])

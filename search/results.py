@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 from search.unitmeta import UnitMeta
 
 SNIPPET_CHARS = 160
@@ -54,10 +56,11 @@ def highlight(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
 
 def facets(meta: UnitMeta, uids: list[str], top: int = 20) -> dict[str, dict[str, int]]:
     """Counts by 效力级别, issuer, region and year over the matching units."""
-    rows = [meta.row_of_uid[u] for u in uids if u in meta.row_of_uid]
+    found = meta.row_of_uid.positions(uids) if uids else np.zeros(0, dtype=np.int64)
+    rows = found[found >= 0]
     out = {}
     for name, column in (("type", "doc_type"), ("issuer", "issuer"), ("region", "region"), ("year", "date")):
-        values = meta.columns[column][rows] if rows else []
+        values = meta.columns[column][rows] if len(rows) else []
         if name == "year":
             values = [v[:4] for v in values]
         counts = Counter(v for v in values if v)

@@ -10,6 +10,7 @@ import numpy as np
 from whoosh.query import And, Or, Term, TermRange
 
 from indexer.embedders import Embedder
+from indexer.lookup import compact_strings
 from indexer.reader import IndexReader
 from search.query import SearchFilters
 from search.unitmeta import UnitMeta
@@ -96,9 +97,9 @@ class SparseKeywordRetriever:
         self.term_id = terms.term_id
         self.weights = terms.bm25_weights(boosts or DEFAULT_BOOSTS)
         self.df = terms.document_frequency()
-        self.uids = np.array(reader.uids, dtype=object)
+        self.uids = compact_strings(reader.uids)
         # index row -> metadata row (-1: a unit the store no longer has, never returned)
-        self.meta_rows = np.array([meta.row_of_uid.get(u, -1) for u in reader.uids], dtype=np.int64)
+        self.meta_rows = meta.row_of_uid.positions(self.uids)
         self._masks = LRU()
 
     def _mask(self, filters: SearchFilters) -> np.ndarray:
@@ -189,8 +190,7 @@ class FaissVectorRetriever:
                 return found
         scores, vids = self.index.index.search(vectors, limit, params=params)
         uid_of = self.reader.uid_by_vid
-        return [[(uid_of[int(v)], float(s)) for v, s in zip(row_vids, row_scores) if v >= 0 and int(v) in uid_of]
-                for row_vids, row_scores in zip(vids, scores)]
+        return [uid_of.pairs(row_vids, row_scores) for row_vids, row_scores in zip(vids, scores)]
 
     def retrieve(self, text: str, filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
         return self.retrieve_vector(self.embedder.embed_queries([text])[0], filters, limit)
@@ -204,8 +204,9 @@ class FaissVectorRetriever:
         mask, row_of_vid, uid_of = self.mask(filters), self.meta.row_of_vid, self.reader.uid_by_vid
         out = []
         for row_vids, row_scores in zip(vids, scores):
-            kept = [(uid_of[int(v)], float(s)) for v, s in zip(row_vids, row_scores)
-                    if v >= 0 and int(v) in uid_of and mask[row_of_vid[int(v)]]][:limit]
+            rows = row_of_vid.positions(row_vids)
+            passing = (rows >= 0) & mask[np.maximum(rows, 0)]
+            kept = uid_of.pairs(row_vids[passing], row_scores[passing])[:limit]
             if len(kept) < limit and fetch < self.index.index.ntotal:
                 return None
             out.append(kept)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpus.storebase import DocumentStoreBase
+from indexer.lookup import CategoricalColumn, SortedIndex, compact_strings
 from indexer.records import vector_id
 from search.query import SearchFilters
 
@@ -21,8 +22,8 @@ class UnitMeta:
     uids: np.ndarray
     vids: np.ndarray
     columns: dict[str, np.ndarray]
-    row_of_uid: dict[str, int]
-    row_of_vid: dict[int, int]
+    row_of_uid: SortedIndex   # uid -> row, dict-like
+    row_of_vid: SortedIndex   # vector id -> row
 
     @classmethod
     def from_store(cls, store: DocumentStoreBase) -> "UnitMeta":
@@ -31,11 +32,13 @@ class UnitMeta:
             "COALESCE(d.issuer, ''), COALESCE(d.publish_date, d.written_date, ''), d.title, "
             "COALESCE(u.article_label, ''), d.id, COALESCE(d.short_name, ''), LENGTH(u.text) "
             "FROM units u JOIN documents d ON u.doc_id = d.id").fetchall()
-        uids = np.array([r[0] for r in rows], dtype=object)
-        columns = {name: np.array([r[i + 1] for r in rows], dtype=object) for i, name in enumerate(_COLUMNS)}
-        vids = np.array([vector_id(u) for u in uids], dtype=np.int64)
-        return cls(uids, vids, columns, {u: i for i, u in enumerate(uids)},
-                   {int(v): i for i, v in enumerate(vids)})
+        # numpy only (indexer/lookup.py): forked server workers keep these pages shared
+        uids = compact_strings(r[0] for r in rows)
+        columns = {name: CategoricalColumn(r[i + 1] for r in rows) for i, name in enumerate(_COLUMNS)
+                   if name != "length"}
+        columns["length"] = np.array([r[len(_COLUMNS)] or 0 for r in rows], dtype=np.int64)
+        vids = np.array([vector_id(str(u)) for u in uids], dtype=np.int64)
+        return cls(uids, vids, columns, SortedIndex(uids), SortedIndex(vids))
 
     def mask(self, filters: SearchFilters) -> np.ndarray:
         """Boolean row mask of the units passing `filters`."""
@@ -44,7 +47,7 @@ class UnitMeta:
                                ("validity", filters.validity), ("region", filters.regions),
                                ("issuer", filters.issuers)):
             if values:
-                keep &= np.isin(self.columns[column], values)
+                keep &= self.columns[column].isin(values)
         if filters.since:
             keep &= self.columns["date"] >= filters.since
         if filters.until:
