@@ -169,10 +169,7 @@ class IndexBuilder:
                 raise IndexError_(f"the index was built with {manifest.embedder!r}, not "
                                   f"{self.embedder.name!r}: rebuild with `fagui index build`")
             indexed: dict[str, str] = json.loads((old / DOCS_FILE).read_text(encoding="utf-8"))
-            candidates = self._candidates(doc_ids, indexed)
-            changed = {d.id: d for d in iter_documents(self.store, candidates)
-                       if indexed.get(d.id) != document_fingerprint(d)}
-            removed = [i for i in candidates if i in indexed and self.store.get(i, with_units=False) is None]
+            changed, removed = self._changes(doc_ids, indexed)
             started = time.perf_counter()
             folder = new_generation(self.index_dir)
             with _generation_guard(self.index_dir, folder):
@@ -207,6 +204,14 @@ class IndexBuilder:
         if not (old / SparseTermIndex.FILE).exists():
             raise IndexError_(f"{old} predates the in-memory keyword index: run `fagui index build` once")
         return SparseTermIndex.load(old)
+
+    def _changes(self, doc_ids: list[str] | None, indexed: dict[str, str]) -> tuple[dict, list[str]]:
+        """Documents whose indexed fingerprint differs (by id) and ids gone from the store."""
+        candidates = self._candidates(doc_ids, indexed)
+        changed = {d.id: d for d in iter_documents(self.store, candidates)
+                   if indexed.get(d.id) != document_fingerprint(d)}
+        removed = [i for i in candidates if i in indexed and self.store.get(i, with_units=False) is None]
+        return changed, removed
 
     def _candidates(self, doc_ids: list[str] | None, indexed: dict[str, str]) -> list[str]:
         if doc_ids is None:

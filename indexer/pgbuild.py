@@ -11,6 +11,7 @@ import json
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -96,11 +97,9 @@ class PostgresIndexBuilder(IndexBuilder):
             copy_postings(conn, BUILDING, term_ids, row_ids, tf, lengths_of(terms))
             self._write_terms(conn, BUILDING, terms.vocab, term_ids, tf)
             advance(1)
-            fingerprints = {doc.id: document_fingerprint(doc) for doc in docs}
-            counts = {"units": len(records), "keyword_docs": len(records), "vectors": len(records),
-                      "sparse_rows": terms.rows, "documents": len(fingerprints)}
-            manifest = self._manifest(analyzer.fingerprint, counts)
-            self._write_meta(conn, BUILDING, manifest, fingerprints, dictionary=words, stopwords=stopwords,
+            self._write_docs(conn, BUILDING, {doc.id: document_fingerprint(doc) for doc in docs})
+            manifest = self._manifest(analyzer.fingerprint, _counts(len(records), len(docs)))
+            self._write_meta(conn, BUILDING, manifest, dictionary=words, stopwords=stopwords,
                              field_stats=_field_stats(terms))
             self.progress("HNSW 向量索引 (pgvector)", None)(0)
             conn.execute(_ddl("pgindex_post.sql", BUILDING))
@@ -118,15 +117,16 @@ class PostgresIndexBuilder(IndexBuilder):
                 copy.write_row((i, term, int(df["text"][i]), int(df["title"][i]), int(df["chapter"][i]),
                                 int(df_any[i])))
 
-    def _write_meta(self, conn, schema: str, manifest: Manifest, fingerprints: dict[str, str],
-                    **values) -> None:
-        from dataclasses import asdict
-
+    def _write_docs(self, conn, schema: str, fingerprints: dict[str, str]) -> None:
         with conn.cursor() as cur:
             cur.executemany(f"INSERT INTO {schema}.docs (doc_id, fingerprint) VALUES (%s, %s) "
                             "ON CONFLICT (doc_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint",
                             list(fingerprints.items()))
-            entries = {"manifest": asdict(manifest), "generation": f"pg-{uuid.uuid4().hex[:12]}", **values}
+
+    def _write_meta(self, conn, schema: str, manifest: Manifest, **values) -> None:
+        """The manifest, a new generation id and any other settings (JSON unless text)."""
+        entries = {"manifest": asdict(manifest), "generation": f"pg-{uuid.uuid4().hex[:12]}", **values}
+        with conn.cursor() as cur:
             cur.executemany(f"INSERT INTO {schema}.meta (key, value) VALUES (%s, %s) ON CONFLICT (key) "
                             "DO UPDATE SET value = EXCLUDED.value",
                             [(k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
@@ -146,26 +146,25 @@ class PostgresIndexBuilder(IndexBuilder):
                 raise IndexError_(f"the index was built with {manifest.embedder!r}, not "
                                   f"{self.embedder.name!r}: rebuild with `fagui index build`")
             indexed = dict(conn.execute(f"SELECT doc_id, fingerprint FROM {LIVE}.docs").fetchall())
-            candidates = self._candidates(doc_ids, indexed)
-            changed = {d.id: d for d in iter_documents(self.store, candidates)
-                       if indexed.get(d.id) != document_fingerprint(d)}
-            removed = [i for i in candidates if i in indexed and self.store.get(i, with_units=False) is None]
+            changed, removed = self._changes(doc_ids, indexed)
             started = time.perf_counter()
             analyzer = JiebaAnalyzer(json.loads(meta["dictionary"]), json.loads(meta["stopwords"]))
             records, rows = self._prepare(list(changed.values()), analyzer)
             vectors = self._vectors(records) if records else np.zeros((0, self.embedder.dim), np.float32)
             with conn.transaction():
                 apply_update(conn, records, rows, vectors, gone=[*changed, *removed])
-                fingerprints = {i: document_fingerprint(d) for i, d in changed.items()}
                 conn.execute(f"DELETE FROM {LIVE}.docs WHERE doc_id = ANY(%s)", (removed,))
-                n_units = conn.execute(f"SELECT COUNT(*) FROM {LIVE}.units").fetchone()[0]
-                n_docs = conn.execute(f"SELECT COUNT(*) FROM {LIVE}.docs").fetchone()[0] + \
-                    len([i for i in fingerprints if i not in indexed])
-                counts = {"units": n_units, "keyword_docs": n_units, "vectors": n_units,
-                          "sparse_rows": n_units, "documents": n_docs}
-                self._write_meta(conn, LIVE, self._manifest(manifest.analyzer, counts), fingerprints)
+                self._write_docs(conn, LIVE, {i: document_fingerprint(d) for i, d in changed.items()})
+                n_units, n_docs = conn.execute(f"SELECT (SELECT COUNT(*) FROM {LIVE}.units), "
+                                               f"(SELECT COUNT(*) FROM {LIVE}.docs)").fetchone()
+                self._write_meta(conn, LIVE, self._manifest(manifest.analyzer, _counts(n_units, n_docs)))
         return {"changed": sorted(changed), "removed": sorted(removed),
                 "units_added": len(records), "seconds": round(time.perf_counter() - started, 2)}
+
+
+def _counts(units: int, documents: int) -> dict[str, int]:
+    """Manifest counts: in PostgreSQL every unit has its postings and its vector in one row."""
+    return {"units": units, "keyword_docs": units, "vectors": units, "sparse_rows": units, "documents": documents}
 
 
 def _field_stats(terms: SparseTermIndex) -> dict:

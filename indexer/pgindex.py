@@ -93,13 +93,9 @@ class PostgresIndexReader:
         row = self.conn.execute(f"SELECT value FROM {LIVE}.meta WHERE key = 'generation'").fetchone()
         return row[0] if row else None
 
-    @property
-    def uids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(f"SELECT uid FROM {LIVE}.units ORDER BY row_id")]
-
     def info(self) -> dict:
-        m = self.manifest
-        count = self.conn.execute(f"SELECT COUNT(*) FROM {LIVE}.units").fetchone()[0]
+        m = self.manifest  # counts written by the build or update that published this generation
+        count = m.counts["units"]
         return {"units": count, "keyword_docs": count, "vectors": count, "sparse_rows": None,
                 "embedder": m.embedder, "dim": m.dim, "vector_index": m.vector_index,
                 "analyzer": m.analyzer, "corpus_version": m.corpus_version,

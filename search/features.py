@@ -55,9 +55,6 @@ class CandidateFeaturizer:
             self._chapters = CategoricalColumn(found.get(str(u), "") for u in self.meta.uids)
         return [self._chapters[r] if r >= 0 else "" for r in rows.tolist()]
 
-    def chapter(self, uid: str) -> str:
-        return self.chapters(self.meta.row_of_uid.positions([uid]))[0]
-
     def title_words(self, title: str) -> list[str]:
         if title not in self._title_words:
             self._title_words[title] = title_words(title)
