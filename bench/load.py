@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -53,6 +54,15 @@ def tree(pid: int) -> list[int]:
         for child in (task / "children").read_text().split():
             out += tree(int(child))
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of the process tree so far (/proc/PID/stat utime, stime)."""
+    ticks = 0
+    for p in tree(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def memory_mb(pid: int) -> dict[str, int]:
@@ -112,7 +122,11 @@ def main() -> None:
         rss_start = rss_kb(proc.pid)
         out: dict[str, list[float]] = {}
         answers: list[tuple] = []
+        cpu_start = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu_start = cpu_seconds(proc.pid)
         run_clients(args.clients, client, base, questions, time.monotonic() + args.seconds, out, answers)
+        cpu_end = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu = cpu_seconds(proc.pid) - server_cpu_start
         rss_end = rss_kb(proc.pid)
         memory = memory_mb(proc.pid)
     every = [t for times in out.values() for t in times]
@@ -121,6 +135,11 @@ def main() -> None:
     report = {"clients": args.clients, "seconds": args.seconds, "rate_limit": args.rate_limit or "off",
               "workers": args.workers, "backend": "postgres" if os.environ.get("FAGUI_DATABASE_URL") else "embedded",
               "memory_end": memory,
+              # the clients share the server's cores: their CPU is capacity the server did not get
+              "client_cpu_cores": round((cpu_end.ru_utime + cpu_end.ru_stime - cpu_start.ru_utime
+                                         - cpu_start.ru_stime) / args.seconds, 2),
+              "server_cpu_cores": round(server_cpu / args.seconds, 2),
+              "server_cpu_ms_per_request": round(1000 * server_cpu / max(len(every), 1), 1),
               "requests": len(every), "errors": len(errors), "error_samples": [str(e) for e in errors[:5]],
               "status_5xx": sum(isinstance(a[1], int) and a[1] >= 500 for a in answers),
               "qps": round(len(every) / args.seconds, 1), "p50_ms": ms(every, 50), "p95_ms": ms(every, 95),
