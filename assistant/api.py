@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, StrictBool
 
 from assistant.assistant import Assistant
 from assistant.conversation import ConversationStore, Turn
-from search.api import ErrorBody
+from search.api import AS_OF, DATE, ErrorBody
 
 
 class TurnIn(BaseModel):
@@ -25,6 +25,7 @@ class AskRequest(BaseModel):
     history: list[TurnIn] | None = Field(None, description="此前对话 (earlier turns); overrides conversation_id")
     conversation_id: str | None = Field(None, max_length=64, description="续接已有对话")
     stream: StrictBool = Field(False, description="true: text/event-stream (SSE)")
+    as_of: str | None = Field(None, pattern=DATE, description=AS_OF)
 
 
 def _sse(event: str, data: Any) -> str:
@@ -43,7 +44,7 @@ def add_ask_routes(api: FastAPI, assistant: Assistant, conversations: Conversati
 
     def events(req: AskRequest) -> Iterator[str]:
         try:
-            for event in assistant.ask_stream(req.question, history_of(req)):
+            for event in assistant.ask_stream(req.question, history_of(req), req.as_of):
                 if event["event"] == "answer":
                     answer = event["answer"]
                     answer.conversation_id = conversations.append(req.conversation_id, req.question, answer.answer)
@@ -64,6 +65,6 @@ def add_ask_routes(api: FastAPI, assistant: Assistant, conversations: Conversati
         if req.stream:
             return StreamingResponse(events(req), media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        answer = assistant.ask(req.question, history_of(req))
+        answer = assistant.ask(req.question, history_of(req), req.as_of)
         answer.conversation_id = conversations.append(req.conversation_id, req.question, answer.answer)
         return answer.to_dict()

@@ -71,22 +71,23 @@ class Assistant:
             return 1.0
         return math.log(self._stats.n / (1 + self._stats.doc_freq([token]).get(token, 0)))
 
-    def scope(self, query: str):
-        """All but local rules, or all current laws when the question names a region the corpus has."""
+    def scope(self, query: str, as_of: str | None = None):
+        """All but local rules, or all current laws when the question names a region the corpus
+        has; with `as_of`, the versions in force on that day (时点)."""
         if self._regions is None:
             self._regions = {r for r in self.searcher.meta.columns["region"].unique() if r}
         named = any(region in query for region in self._regions)
-        return make_filters("laws") if named else make_filters("laws", NOT_LOCAL)
+        return make_filters("laws", None if named else NOT_LOCAL, as_of=as_of)
 
-    def retrieve(self, question: str, history: list[Turn] | None = None) -> Retrieval:
+    def retrieve(self, question: str, history: list[Turn] | None = None, as_of: str | None = None) -> Retrieval:
         query = retrieval_query(question, history)
-        scope = self.scope(query)
+        scope = self.scope(query, as_of)
         with self.lock:
             response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False, deep=True)
             tokens = self.searcher.query_tokens(query)
             words = self.searcher.reader.analyzer.tokens(query)  # the question's own words
             vector = self.searcher.embed_query(query)  # computed by the search just above
-            nearest = self.searcher.vector.retrieve_vector(vector, scope, 1)
+            nearest = self.searcher.vector.retrieve_vector(vector, self.searcher.as_of.filters(scope), 1)
         sources = [CitedArticle(r.law_title, r.article_label, r.article_id, r.validity, number=i)
                    for i, r in enumerate(response.results, start=1)]
         texts = {r.article_id: r.text or "" for r in response.results}
@@ -125,21 +126,23 @@ class Assistant:
         return Answer(question, text, cited, bool(cited), related, found.similar,
                       retrieval_query=found.query, **extra)
 
-    def ask(self, question: str, history: list[Turn] | None = None) -> Answer:
+    def ask(self, question: str, history: list[Turn] | None = None, as_of: str | None = None) -> Answer:
         answer = None
-        for event in self.ask_stream(question, history):
+        for event in self.ask_stream(question, history, as_of):
             if event["event"] == "answer":
                 answer = event["answer"]
         return answer
 
-    def ask_stream(self, question: str, history: list[Turn] | None = None) -> Iterator[dict[str, Any]]:
+    def ask_stream(self, question: str, history: list[Turn] | None = None,
+                   as_of: str | None = None) -> Iterator[dict[str, Any]]:
         """Events: `sources` (what was retrieved), `delta` (answer text as it comes), and last
-        `answer` (the checked Answer: citations verified, unsupported ones removed)."""
+        `answer` (the checked Answer: citations verified, unsupported ones removed). `as_of`:
+        answer from the versions in force on that day (时点)."""
         started = time.perf_counter()
         question = (question or "").strip()
         if not question:
             raise ValueError("问题为空 (empty question)")
-        found = self.retrieve(question, history)
+        found = self.retrieve(question, history, as_of)
         yield {"event": "sources", "sources": [s.__dict__ | {"citation": s.citation} for s in found.sources],
                "answerable": found.answerable}
         if self.llm is None or not found.answerable:
@@ -147,6 +150,8 @@ class Assistant:
             yield {"event": "delta", "text": answer.answer}
         else:
             answer = yield from self._llm_answer(question, found, history)
+        if as_of and not answer.notice:
+            answer.notice = f"依据 {as_of} 时施行的版本 (versions in force on {as_of})"
         answer.took_ms = round((time.perf_counter() - started) * 1000, 1)
         yield {"event": "answer", "answer": answer}
 

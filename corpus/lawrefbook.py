@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from corpus.dates import find_date
+from corpus.dates import effective_from_text, find_date
 from corpus.errors import IngestError
 from corpus.model import (AMENDED, CURRENT, LAWS, WHOLE_DOCUMENT, Document, HistoryEvent,
                           Paragraph, Unit)
@@ -164,6 +164,8 @@ def parse_law_file(text: str, source_path: str, folder: str, row: dict | None,
         (e.date for e in history if e.date and e.event.endswith("施行")), None)
     body = split_articles(body_lines, doc_id, plain_headings=False)
     units = body.units
+    # the final provisions date a new or revised version (the 2023 公司法: 2024-07-01)
+    effective = effective or effective_from_text([u.text for u in units[-5:]], publish)
     if not units and body.loose_lines:  # 决定 / 修正案 written as 一、二、…: one whole unit
         units = [Unit(id=f"{doc_id}:0", doc_id=doc_id, seq=0, kind=WHOLE_DOCUMENT,
                       text="\n".join(body.loose_lines),

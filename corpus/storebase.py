@@ -11,7 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from corpus.model import Document, Unit
+from corpus.asof import DatedVersion, repeal_date
+from corpus.model import REPEALED, Document, Unit
 from corpus.structure import paragraphs_from_text
 from corpus.versions import VersionInfo, resolve_versions
 
@@ -155,6 +156,19 @@ class DocumentStoreBase:
             "SELECT id, publish_date, effective_date, validity FROM documents WHERE version_key = "
             "(SELECT version_key FROM documents WHERE id = ?) ORDER BY publish_date DESC NULLS LAST",
             (doc_id,))]
+
+    def dated_versions(self, doc_id: str | None = None) -> list[DatedVersion]:
+        """Dates and 时效性 of every document, or of the versions of `doc_id`'s law (时点检索)."""
+        where, params = ("1 = 1", ()) if doc_id is None else (
+            "COALESCE(version_key, id) = (SELECT COALESCE(version_key, id) FROM documents WHERE id = ?)",
+            (doc_id,))
+        rows = self.conn.execute(
+            "SELECT id, version_key, publish_date, effective_date, validity, "
+            f"CASE WHEN validity = ? THEN meta END AS meta FROM documents WHERE {where}",
+            (REPEALED, *params)).fetchall()
+        return [DatedVersion(r["id"], r["version_key"] or r["id"], r["publish_date"], r["effective_date"],
+                             r["validity"], repeal_date(json.loads(r["meta"])["history"]) if r["meta"] else None)
+                for r in rows]
 
     def count(self, table: str = "documents") -> int:
         if table not in ("documents", "units", "sources"):

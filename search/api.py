@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstr
 from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
 from corpus.stats import corpus_stats
 from corpus.storebase import StoreUnavailable
+from search.asof import NotInForce
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
 
@@ -33,7 +34,9 @@ def _listed(values) -> str:
 COLLECTION_LIST = _listed(COLLECTIONS)
 TYPE_LIST = _listed(DOC_TYPES)
 VALIDITY_LIST = _listed((*VALIDITIES, "all"))
-DATE = r"^((19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8]))?$"  # days 29-31 left out: valid in every month
+# days past a month's end (02-30) are read as its last day (search.query.make_filters)
+DATE = r"^((19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$"
+AS_OF = "时点 YYYY-MM-DD: each law's version in force on that day; validity badges of that day"
 CollectionName = Literal[COLLECTIONS]  # type: ignore[valid-type]
 TypeName = Literal[DOC_TYPES]  # type: ignore[valid-type]
 
@@ -49,6 +52,8 @@ class Filters(BaseModel):
     issuer: list[str] | str | None = None
     since: Annotated[str, StringConstraints(pattern=DATE)] | None = Field(None, description="YYYY-MM-DD")
     until: Annotated[str, StringConstraints(pattern=DATE)] | None = Field(None, description="YYYY-MM-DD")
+    as_of: Annotated[str, StringConstraints(pattern=DATE)] | None = Field(
+        None, description="时点 YYYY-MM-DD: each law's version in force on that day (validity badges of that day)")
 
 
 NOT_BLANK = r"\S"  # JSON-schema patterns are unanchored: at least one non-space character
@@ -141,6 +146,10 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
     async def query_error(request: Request, exc: QueryError):
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
+    @api.exception_handler(NotInForce)
+    async def not_in_force(request: Request, exc: NotInForce):
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
     @api.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable):
         # the PostgreSQL primary is away (restart, failover): nothing was written; retry shortly
@@ -151,7 +160,7 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
             on_query("search", req.query)
         f = req.filters
         filters = make_filters(f.collection or "laws,notices", f.type, f.validity, f.region,
-                               f.issuer, f.since, f.until)
+                               f.issuer, f.since, f.until, f.as_of)
         with lock:
             return searcher.search(req.query, k=req.k, filters=filters, mode=req.mode,
                                    with_facets=with_facets, deep=req.deep).to_dict()
@@ -166,10 +175,11 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                    type: str | None = Query(None, pattern=TYPE_LIST),
                    validity: str = Query("现行有效", pattern=VALIDITY_LIST), region: str | None = None,
                    issuer: str | None = None, since: str | None = Query(None, pattern=DATE),
-                   until: str | None = Query(None, pattern=DATE), deep: bool = False) -> dict[str, Any]:
+                   until: str | None = Query(None, pattern=DATE), deep: bool = False,
+                   as_of: str | None = Query(None, pattern=DATE, description=AS_OF)) -> dict[str, Any]:
         return run_search(SearchRequest(query=q, k=k, mode=mode, deep=deep, filters=Filters(
             collection=collection, type=type, validity=validity, region=region, issuer=issuer,
-            since=since, until=until)))
+            since=since, until=until, as_of=as_of)))
 
     @api.get("/facets", summary="分面统计 (counts by type, issuer, region, year)")
     def facets(q: str = Query(..., max_length=10_000, pattern=NOT_BLANK),
@@ -181,26 +191,40 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
         return {"query": q, "facets": result["facets"]}
 
     @api.get("/articles/{article_id}", summary="条文 (one unit by id)", responses=_errors(404))
-    def article(article_id: str) -> dict[str, Any]:
+    def article(article_id: str, as_of: str | None = Query(None, pattern=DATE, description=AS_OF)) -> dict[str, Any]:
         with lock:
             unit = searcher.store.get_unit(article_id)
             if unit is None:
                 raise HTTPException(404, f"no article {article_id!r}")
+            day = _day(as_of)
+            if day:
+                unit = searcher.as_of.article(unit, day)
             doc = searcher.store.get(unit.doc_id, with_units=False)
+            validity = searcher.as_of.validity(doc.id, day) if day else doc.validity
         return unit.to_dict() | {"law_title": doc.title, "subtitle": doc.subtitle, "type": doc.doc_type,
-                                 "validity": doc.validity, "publish_date": doc.publish_date,
-                                 "citation": f"《{doc.title}》{unit.article_label or ''}"}
+                                 "validity": validity, "publish_date": doc.publish_date,
+                                 "effective_date": doc.effective_date,
+                                 "citation": f"《{doc.title}》{unit.article_label or ''}",
+                                 **({"as_of": day, "requested_id": article_id} if day else {})}
 
     @api.get("/documents/{doc_id}", summary="全文 (document: text, chapter tree, versions)",
              responses=_errors(404))
-    def document(doc_id: str) -> dict[str, Any]:
+    def document(doc_id: str, as_of: str | None = Query(None, pattern=DATE, description=AS_OF)) -> dict[str, Any]:
         with lock:
-            doc = searcher.store.get(doc_id)
+            doc = searcher.store.get(doc_id, with_units=False)
             if doc is None:
                 raise HTTPException(404, f"no document {doc_id!r}")
+            day = _day(as_of)
+            if day:
+                version = searcher.as_of.in_force(doc_id, day)
+                doc = searcher.store.get(version)
+                doc.validity = searcher.as_of.validity(version, day)
+            else:
+                doc = searcher.store.get(doc_id)
             versions = searcher.store.versions(doc_id)
         return doc.metadata() | {"text": doc.text, "chapters": chapter_tree(doc.units),
-                                 "versions": versions, "units": [u.to_dict() for u in doc.units]}
+                                 "versions": versions, "units": [u.to_dict() for u in doc.units],
+                                 **({"as_of": day, "requested_id": doc_id} if day else {})}
 
     @api.get("/health", summary="健康检查")
     def health() -> dict[str, Any]:
@@ -214,6 +238,11 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
             return {"corpus": corpus_stats(searcher.store), "index": searcher.reader.info()}
 
     return api
+
+
+def _day(as_of: str | None) -> str | None:
+    """The ISO day of an `as_of` parameter (a day past a month's end is its last day)."""
+    return make_filters(as_of=as_of).as_of if as_of else None
 
 
 def chapter_tree(units) -> list[dict[str, Any]]:

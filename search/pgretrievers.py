@@ -23,6 +23,9 @@ def filter_sql(filters: SearchFilters, alias: str = "u") -> tuple[str, list]:
         if values:
             clauses.append(f"{alias}.{column} = ANY(?)")
             params.append(list(values))
+    if filters.exclude_docs:
+        clauses.append(f"{alias}.doc_id <> ALL(?)")
+        params.append(list(filters.exclude_docs))
     if filters.since:
         clauses.append(f"{alias}.date >= ?")
         params.append(filters.since)

@@ -8,14 +8,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from corpus.dates import normalize_date
+from corpus.dates import clamp_iso, normalize_date
 from corpus.model import COLLECTIONS, CURRENT, DOC_TYPES, VALIDITIES
 
 MAX_QUERY_CHARS = 1000  # a pasted page is cut here: the head carries the question
 _FILTER = re.compile(r"(?<!\S)(type|效力级别|validity|时效性|region|地区|issuer|制定机关|发文机关|"
-                     r"collection|since|until|year)[:：](\S+)", re.IGNORECASE)
+                     r"collection|since|until|year|as_of|时点)[:：](\S+)", re.IGNORECASE)
 _KEYS = {"效力级别": "type", "时效性": "validity", "地区": "region", "制定机关": "issuer",
-         "发文机关": "issuer"}
+         "发文机关": "issuer", "时点": "as_of"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -34,6 +34,9 @@ class SearchFilters:
     issuers: list[str] | None = None
     since: str | None = None
     until: str | None = None
+    as_of: str | None = None    # 时点: each law's version in force on this date
+    # set by the searcher from `as_of`: documents not in the wanted state on that date
+    exclude_docs: tuple[str, ...] | None = None
 
     def merged(self, other: "SearchFilters") -> "SearchFilters":
         """Fields set in `other` (from the query text) override these."""
@@ -51,7 +54,8 @@ def split_values(value: str | list[str] | None) -> list[str] | None:
 
 
 def make_filters(collection=None, types=None, validity: str | None = CURRENT, region=None,
-                 issuer=None, since: str | None = None, until: str | None = None) -> SearchFilters:
+                 issuer=None, since: str | None = None, until: str | None = None,
+                 as_of: str | None = None) -> SearchFilters:
     """Validated filters from API/CLI values (comma-separated strings or lists)."""
     collections = split_values(collection)
     for c in collections or []:
@@ -69,13 +73,14 @@ def make_filters(collection=None, types=None, validity: str | None = CURRENT, re
             if v not in VALIDITIES:
                 raise QueryError(f"unknown validity {v!r}: use {', '.join(VALIDITIES)} or all")
     dates = {}
-    for name, value in (("since", since), ("until", until)):
+    for name, value in (("since", since), ("until", until), ("as_of", as_of)):
         if value:
-            dates[name] = normalize_date(value)
+            dates[name] = clamp_iso(value) or normalize_date(value)
             if dates[name] is None:
                 raise QueryError(f"{name}: {value!r} is not a date (use YYYY-MM-DD)")
     return SearchFilters(collections, type_list, None if validities == ["all"] else validities,
-                         split_values(region), split_values(issuer), dates.get("since"), dates.get("until"))
+                         split_values(region), split_values(issuer), dates.get("since"), dates.get("until"),
+                         dates.get("as_of"))
 
 
 @dataclass
@@ -106,7 +111,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
         values.setdefault("until", f"{year}-12-31")
     filters = make_filters(values.get("collection"), values.get("type"),
                            values.get("validity"), values.get("region"), values.get("issuer"),
-                           values.get("since"), values.get("until")) if values else SearchFilters()
+                           values.get("since"), values.get("until"), values.get("as_of")) if values else SearchFilters()
     if "validity" not in values:
         filters.validity = SearchFilters().validity
     return ParsedQuery(text or "", filters, truncated)

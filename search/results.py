@@ -36,6 +36,7 @@ class SearchResult:
     citation: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
     text: str | None = None
+    validity_today: str | None = None  # with as_of: `validity` is that day's, this today's
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

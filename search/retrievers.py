@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 import faiss
 import numpy as np
-from whoosh.query import And, Or, Term, TermRange
+from whoosh.query import And, Every, Not, Or, Term, TermRange
 
 from indexer.embedders import Embedder
 from indexer.lookup import compact_strings
@@ -65,6 +65,8 @@ class WhooshKeywordRetriever:
             ("issuer", filters.issuers)) if values]
         if filters.since or filters.until:
             clauses.append(TermRange("date", filters.since or "0000", filters.until or "9999"))
+        if filters.exclude_docs:
+            clauses += [Every(), Not(Or([Term("doc_id", d) for d in filters.exclude_docs]))]
         if not clauses:
             return None
         searcher = self.reader.keyword.searcher()

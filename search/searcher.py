@@ -17,6 +17,7 @@ from corpus.stores import open_store
 from indexer.backends import open_index_reader
 from indexer.embedders import make_embedder
 from indexer.enrich import load_enriched
+from search.asof import AsOfResolver
 from search.citations import Citation, CitationParser
 from search.evaluate import norm_title
 from search.fusion import fuse
@@ -97,6 +98,7 @@ class Searcher:
         self.config = config or SearchConfig()
         self.meta = UnitMeta.from_store(store)
         self.citations = CitationParser.from_store(store)
+        self.as_of = AsOfResolver(store)
         same = embedder is not None and embedder.name == self.reader.manifest.embedder
         self.embedder = embedder if same else make_embedder(self.reader.manifest.embedder)
         if self.reader.backend == "postgres":  # retrieval runs in the database
@@ -165,9 +167,12 @@ class Searcher:
                 "SELECT u.id FROM units u JOIN documents d ON u.doc_id = d.id WHERE d.title = ? "
                 "AND u.article_label = ? ORDER BY d.validity != '现行有效', d.publish_date DESC NULLS LAST, u.id",
                 (cit.title, cit.article_label)).fetchall()
-            allowed = [r[0] for r in rows if not filters.validity
-                       or self.meta.value(r[0], "validity") in filters.validity]
-            uids.extend(allowed[:1] or [r[0] for r in rows[:1]])
+            excluded = set(filters.exclude_docs or ())
+            allowed = [r[0] for r in rows if (not filters.validity
+                       or self.meta.value(r[0], "validity") in filters.validity)
+                       and r[0].rsplit(":", 1)[0] not in excluded]
+            # a cited article of no current version still answers; on a date (as_of) it does not
+            uids.extend(allowed[:1] or ([] if filters.exclude_docs else [r[0] for r in rows[:1]]))
         return uids
 
     def _only_citations(self, text: str, cited: list[Citation]) -> bool:
@@ -260,7 +265,8 @@ class Searcher:
         `rerank` False keeps the fusion order (the re-ranker learned to order law articles)."""
         started = time.perf_counter()
         parsed = parse_query(query)
-        filters = (filters or SearchFilters()).merged(parsed.filters)
+        asked = (filters or SearchFilters()).merged(parsed.filters)
+        filters = self.as_of.filters(asked)
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: use {', '.join(MODES)}")
         cited = self.citations.parse(parsed.text)
@@ -289,8 +295,11 @@ class Searcher:
         response = SearchResponse(
             query=query, results=results, citations=[c.text for c in cited],
             facets=facets(self.meta, ranked) if with_facets else {},
-            filters={k_: v for k_, v in vars(filters).items() if v},
+            filters={k_: v for k_, v in vars(asked).items() if v},
             notice="查询过长，已截断 (query truncated)" if parsed.truncated else None)
+        for result in results if asked.as_of else []:  # badges of that day
+            result.validity_today = result.validity
+            result.validity = self.as_of.validity(result.doc_id, asked.as_of) or result.validity
         response.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return response
 

@@ -48,6 +48,8 @@ class UnitMeta:
                                ("issuer", filters.issuers)):
             if values:
                 keep &= self.columns[column].isin(values)
+        if filters.exclude_docs:
+            keep &= ~self.columns["doc_id"].isin(filters.exclude_docs)
         if filters.since:
             keep &= self.columns["date"] >= filters.since
         if filters.until:

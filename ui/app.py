@@ -45,6 +45,9 @@ def build_app(handlers: AppHandlers, analytics: MessageAnalytics | None = None) 
                         region = gr.Textbox(label="地区", placeholder="例：北京")
                         since = gr.Textbox(label="起始日期", placeholder="YYYY-MM-DD")
                         until = gr.Textbox(label="截止日期", placeholder="YYYY-MM-DD")
+                        # 时点检索: each law as it read on that day
+                        as_of = gr.DateTime(label="时点（按该日施行的版本）", include_time=False, type="string",
+                                            elem_id="fg-asof")
                 status = gr.Markdown(elem_id="fg-status")
                 facets = gr.HTML(elem_id="fg-facets")
                 cards = gr.HTML(elem_id="fg-results")
@@ -96,7 +99,7 @@ def build_app(handlers: AppHandlers, analytics: MessageAnalytics | None = None) 
                 if analytics is not None:
                     build_decision_section(analytics)
 
-        search_inputs = [query, types, validity, issuer, region, since, until, collections]
+        search_inputs = [query, types, validity, issuer, region, since, until, as_of, collections]
 
         def run(*args):
             out = handlers.search(*args)

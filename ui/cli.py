@@ -326,6 +326,8 @@ def search_cmd(
     issuer: Annotated[Optional[str], typer.Option("--issuer", help="制定/发文机关")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="起始日期 YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="截止日期 YYYY-MM-DD")] = None,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="时点 YYYY-MM-DD: each law's version in force on that day")] = None,
     mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
     deep: Annotated[bool, typer.Option("--deep", help="深度检索: also the enriched vector field when built")] = False,
     store: StoreOption = None, index_dir: IndexDirOption = None, as_json: JsonOption = False,
@@ -336,7 +338,7 @@ def search_cmd(
     if (query is None) == (batch is None):
         _fail("give a query or --batch FILE (not both)")
     try:
-        filters = make_filters(collection or "laws,notices", types, validity, region, issuer, since, until)
+        filters = make_filters(collection or "laws,notices", types, validity, region, issuer, since, until, as_of)
     except QueryError as exc:
         _fail(str(exc))
     if batch is not None and not batch.exists():
@@ -389,12 +391,15 @@ def ask_cmd(
     question: Annotated[str, typer.Argument(help="问题 (a question in plain Chinese)")],
     history: Annotated[Optional[Path], typer.Option(
         "--history", help="此前对话 JSON: [{role, content}, ...] (earlier turns)")] = None,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="时点 YYYY-MM-DD: answer from the versions in force on that day")] = None,
     llm_base_url: LLMUrlOption = None, llm_model: LLMModelOption = None, llm_api_key: LLMKeyOption = None,
     store: StoreOption = None, index_dir: IndexDirOption = None, as_json: JsonOption = False,
 ) -> None:
     """智能问答：依据检索到的条文回答，引用均经核验 (grounded answer with verified citations)."""
     from assistant.assistant import Assistant
     from assistant.conversation import Turn
+    from search.query import QueryError, make_filters
 
     turns = []
     if history is not None:
@@ -404,12 +409,16 @@ def ask_cmd(
             _fail(f"{history}: not a JSON list of {{role, content}} turns ({exc})")
     if not question.strip():
         _fail("问题为空 (empty question)")
+    try:
+        as_of = make_filters(as_of=as_of).as_of
+    except QueryError as exc:
+        _fail(str(exc))
     assistant = Assistant(_searcher(store, index_dir), _llm_config(llm_base_url, llm_model, llm_api_key))
     if as_json:
-        print(json.dumps(assistant.ask(question, turns).to_dict(), ensure_ascii=False))
+        print(json.dumps(assistant.ask(question, turns, as_of).to_dict(), ensure_ascii=False))
         return
     answer = None
-    for event in assistant.ask_stream(question, turns):
+    for event in assistant.ask_stream(question, turns, as_of):
         if event["event"] == "delta":
             print(event["text"], end="", flush=True)
         elif event["event"] == "answer":

@@ -26,7 +26,8 @@ class AppHandlers:
         self.on_query = on_query or (lambda route, text: None)
 
     def search(self, query: str, types: list[str] | None, validity: str, issuer: str, region: str,
-               since: str, until: str, collections: list[str] | None, page: int = 0) -> dict[str, Any]:
+               since: str, until: str, as_of: str | None, collections: list[str] | None,
+               page: int = 0) -> dict[str, Any]:
         """One page of results: {status, facets, cards, page, choices}."""
         page = max(0, min(int(page or 0), MAX_PAGES - 1))
         if not (query or "").strip():
@@ -35,7 +36,8 @@ class AppHandlers:
         self.on_query("ui.search", query)
         try:
             filters = make_filters(",".join(collections or []) or "laws,notices", ",".join(types or []) or None,
-                                   validity or "现行有效", region or None, issuer or None, since or None, until or None)
+                                   validity or "现行有效", region or None, issuer or None, since or None, until or None,
+                                   (as_of or "").strip()[:10] or None)
             with self.lock:
                 response = self.searcher.search(query, k=(page + 1) * PAGE_SIZE, filters=filters).to_dict()
         except (QueryError, ValueError) as exc:
@@ -44,6 +46,8 @@ class AppHandlers:
         status = f"第 {page + 1} 页 · 用时 {response['took_ms']:.0f} ms"
         if response.get("citations"):
             status = "引用：" + "，".join(response["citations"]) + " · " + status
+        if response["filters"].get("as_of"):
+            status += f" · 时点 {response['filters']['as_of']}：各法规按当日施行的版本，时效性为当日状态"
         if response.get("notice"):
             status += f" · {response['notice']}"
         choices = [(r["citation"] or r["law_title"], r["article_id"]) for r in shown]

@@ -50,6 +50,12 @@ def _safe_snippet(snippet: str) -> str:
     return "".join(p if p in ("<em>", "</em>") else esc(html.unescape(p)) for p in parts)
 
 
+def _today(result: dict[str, Any]) -> str:
+    """With 时点检索 the badge is that day's 时效性; say today's when it differs."""
+    today = result.get("validity_today")
+    return f'<span class="fg-note">（今：{esc(today)}）</span> ' if today and today != result.get("validity") else ""
+
+
 def result_cards(results: list[dict[str, Any]], offset: int = 0) -> str:
     if not results:
         return '<div class="fg-note">没有找到结果。试试更短的关键词，或放宽筛选条件。</div>'
@@ -61,7 +67,7 @@ def result_cards(results: list[dict[str, Any]], offset: int = 0) -> str:
         cards.append(
             f'<div class="fg-card"><h4>{i}. <a href="{law_link(r["doc_id"], r["article_id"])}" target="_blank">'
             f'{esc(r.get("citation") or r["law_title"])}</a></h4>'
-            f'<div class="fg-meta">{badge(r.get("validity"))}{meta} {esc(dates)}</div>'
+            f'<div class="fg-meta">{badge(r.get("validity"))}{_today(r)}{meta} {esc(dates)}</div>'
             f'<div class="fg-snippet">{_safe_snippet(r.get("snippet", ""))}</div></div>')
     return "\n".join(cards)
 

@@ -81,3 +81,28 @@ def test_ask_rejects_bad_input_readably(server):
         assert response.status_code == 422 and "question" in response.json()["detail"]
     off = httpx.post(f"{server}/api/v1/ask", json={"question": "红烧肉怎么做才好吃"}, timeout=30).json()
     assert off["grounded"] is False and off["citations"] == []
+
+
+COMPANY_2018, COMPANY_2023 = "346e158f261d4a6c888ab67f87331c78", "63b57441812b41ec9e96b1fa27d3eb44"
+
+
+def test_as_of_search_document_and_article(server):
+    api = f"{server}/api/v1"
+    found = httpx.get(f"{api}/search", params={"q": "公司法第一条", "k": 3, "as_of": "2020-01-01"}).json()
+    top = found["results"][0]
+    assert (top["doc_id"], top["validity"], top["validity_today"]) == (COMPANY_2018, "现行有效", "已修改")
+    posted = httpx.post(f"{api}/search", json={"query": "公司法第一条", "k": 3,
+                                               "filters": {"as_of": "2024-07-01"}}).json()
+    assert posted["results"][0]["doc_id"] == COMPANY_2023
+    # any version's id resolves to the version in force on the day
+    doc = httpx.get(f"{api}/documents/{COMPANY_2023}", params={"as_of": "2024-03-01"}).json()
+    assert (doc["id"], doc["validity"], doc["requested_id"]) == (COMPANY_2018, "现行有效", COMPANY_2023)
+    art = httpx.get(f"{api}/articles/{COMPANY_2023}:0", params={"as_of": "2019-06-30"}).json()
+    assert (art["doc_id"], art["article_label"], art["validity"]) == (COMPANY_2018, "第一条", "现行有效")
+    early = httpx.get(f"{api}/documents/{COMPANY_2018}", params={"as_of": "1990-01-01"})
+    assert early.status_code == 404 and "尚未施行" in early.json()["detail"]
+    assert httpx.get(f"{api}/search", params={"q": "公司", "as_of": "2020-13-01"}).status_code == 422
+    assert httpx.get(f"{api}/search", params={"q": "公司", "as_of": "2023-02-30"}).json()["filters"]["as_of"] == "2023-02-28"
+    answer = httpx.post(f"{api}/ask", json={"question": "公司法第一条是怎么规定的", "as_of": "2020-01-01"},
+                        timeout=60).json()
+    assert answer["citations"][0]["article_id"].startswith(COMPANY_2018) and "2020-01-01" in answer["notice"]

@@ -68,3 +68,12 @@ def test_ask_json_contract(built_index):
     assert "第八十二条" in [c["article_label"] for c in out["citations"]]
     refused = json.loads(run(built_index, "ask", "--json", "周末去哪里旅游比较好").stdout)
     assert refused["grounded"] is False and refused["citations"] == []
+
+
+def test_search_as_of_on_the_command_line(built_index):
+    proc = run(built_index, "search", "--json", "-k", "2", "--as-of", "2020-01-01", "公司法第一条")
+    assert proc.returncode == 0, proc.stderr
+    top = json.loads(proc.stdout)["results"][0]
+    assert (top["publish_date"], top["validity"], top["validity_today"]) == ("2018-10-26", "现行有效", "已修改")
+    bad = run(built_index, "search", "--as-of", "去年", "公司")
+    assert bad.returncode == 2 and "as_of" in bad.stderr + bad.stdout
