@@ -55,9 +55,14 @@ class AsOfResolver:
     def article(self, unit: Unit, day: str) -> Unit:
         """The same article in the version in force on `day` (matched by its 条 label)."""
         version = self.in_force(unit.doc_id, day)
-        if version == unit.doc_id:
-            return unit
-        same = [u for u in self.store.units(version) if u.article_label and u.article_label == unit.article_label]
-        if not same:
+        found = self.same_article(unit, version)
+        if found is None:
             raise NotInForce(f"{unit.article_label or unit.id} is not in the version in force on {day}")
-        return same[0]
+        return self.store.get_unit(found)
+
+    def same_article(self, unit: Unit, version: str) -> str | None:
+        """The id of `unit`'s article in another version of its law (None: not there)."""
+        if version == unit.doc_id:
+            return unit.id
+        return next((u.id for u in self.store.units(version)
+                     if u.article_label and u.article_label == unit.article_label), None)

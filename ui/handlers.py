@@ -52,7 +52,7 @@ class AppHandlers:
             status += f" · {response['notice']}"
         choices = [(r["citation"] or r["law_title"], r["article_id"]) for r in shown]
         return {"status": status, "facets": views.facet_html(response["facets"]),
-                "cards": views.result_cards(shown, page * PAGE_SIZE), "page": page, "choices": choices}
+                "cards": views.result_cards(shown, page * PAGE_SIZE, response["filters"].get("as_of")), "page": page, "choices": choices}
 
     def searcher_facets(self, query: str) -> dict[str, list[tuple[str, int]]]:
         """Where a query's top 100 results come from (效力级别, 制定机关); empty on bad input."""

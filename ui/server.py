@@ -14,6 +14,8 @@ from assistant.assistant import Assistant
 from assistant.llm import LLMConfig
 from corpus.config import Settings
 from search.api import create_api
+from search.asof import NotInForce
+from search.query import QueryError, make_filters
 from search.searcher import Searcher
 from ui import views
 from ui.admin import add_admin_routes
@@ -47,13 +49,26 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     watcher = GenerationWatcher(searcher, lock, assistant.refresh, settings.reload_seconds)
 
     @app.get("/law/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
-    def law_page(doc_id: str, a: str | None = None) -> str:
+    def law_page(doc_id: str, a: str | None = None, as_of: str | None = None) -> str:
+        """The whole law; `as_of` (时点) shows the version in force on that day."""
         with lock:
-            doc = searcher.store.get(doc_id)
+            doc = searcher.store.get(doc_id, with_units=False)
             if doc is None:
                 raise HTTPException(404, f"no document {doc_id!r}")
+            try:
+                day = make_filters(as_of=as_of).as_of
+                if day:
+                    doc_id = searcher.as_of.in_force(doc_id, day)
+            except (QueryError, NotInForce) as exc:
+                raise HTTPException(404 if isinstance(exc, NotInForce) else 422, str(exc)) from None
+            unit = searcher.store.get_unit(a) if a and day else None
+            if unit is not None:
+                a = searcher.as_of.same_article(unit, doc_id)
+            doc = searcher.store.get(doc_id)
+            if day:
+                doc.validity = searcher.as_of.validity(doc_id, day)
             versions = searcher.store.versions(doc_id)
-        return views.law_page(doc, versions, a)
+        return views.law_page(doc, versions, a, day)
 
     if settings.read_requires_key:
         with_ui = False  # the browser app cannot send keys: internal deployments serve the API only

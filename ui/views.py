@@ -22,6 +22,7 @@ CSS = """
 .fg-law .fg-hit,.fg-law .fg-art:target{background:#fff8c5;border-left:4px solid #d4a72c}
 .fg-tree{font-size:13px;max-height:70vh;overflow:auto}.fg-h1{font-weight:700;margin-top:12px}
 .fg-note{padding:8px 12px;border-radius:6px;background:#fff8c5;margin:6px 0}
+.fg-today{color:#9a6700;font-size:12px;margin:0 6px 0 2px}
 .fg-msg{border-left:3px solid #8c959f;padding:6px 10px;margin:8px 0;font-size:13px}
 """
 
@@ -35,9 +36,10 @@ def badge(validity: str | None) -> str:
     return f'<span class="fg-badge" style="background:{colour}">{esc(validity or "—")}</span>'
 
 
-def law_link(doc_id: str, article_id: str | None = None) -> str:
-    """The standalone law page, scrolled to the article."""
-    return f"/law/{esc(doc_id)}" + (f"?a={esc(article_id)}#{anchor(article_id)}" if article_id else "")
+def law_link(doc_id: str, article_id: str | None = None, as_of: str | None = None) -> str:
+    """The standalone law page, scrolled to the article; `as_of`: badges of that day."""
+    query = "&".join(p for p in (article_id and f"a={esc(article_id)}", as_of and f"as_of={esc(as_of)}") if p)
+    return f"/law/{esc(doc_id)}" + (f"?{query}" if query else "") + (f"#{anchor(article_id)}" if article_id else "")
 
 
 def anchor(article_id: str) -> str:
@@ -53,10 +55,10 @@ def _safe_snippet(snippet: str) -> str:
 def _today(result: dict[str, Any]) -> str:
     """With 时点检索 the badge is that day's 时效性; say today's when it differs."""
     today = result.get("validity_today")
-    return f'<span class="fg-note">（今：{esc(today)}）</span> ' if today and today != result.get("validity") else ""
+    return f'<span class="fg-today">今：{esc(today)}</span>' if today and today != result.get("validity") else ""
 
 
-def result_cards(results: list[dict[str, Any]], offset: int = 0) -> str:
+def result_cards(results: list[dict[str, Any]], offset: int = 0, as_of: str | None = None) -> str:
     if not results:
         return '<div class="fg-note">没有找到结果。试试更短的关键词，或放宽筛选条件。</div>'
     cards = []
@@ -65,7 +67,7 @@ def result_cards(results: list[dict[str, Any]], offset: int = 0) -> str:
                                        r.get("effective_date") and f"施行 {r['effective_date']}") if x)
         meta = " · ".join(esc(x) for x in (r.get("type"), r.get("issuer"), r.get("region"), r.get("doc_number")) if x)
         cards.append(
-            f'<div class="fg-card"><h4>{i}. <a href="{law_link(r["doc_id"], r["article_id"])}" target="_blank">'
+            f'<div class="fg-card"><h4>{i}. <a href="{law_link(r["doc_id"], r["article_id"], as_of)}" target="_blank">'
             f'{esc(r.get("citation") or r["law_title"])}</a></h4>'
             f'<div class="fg-meta">{badge(r.get("validity"))}{_today(r)}{meta} {esc(dates)}</div>'
             f'<div class="fg-snippet">{_safe_snippet(r.get("snippet", ""))}</div></div>')
@@ -130,13 +132,15 @@ def law_header(doc: Document) -> str:
     return f"<h2>{esc(doc.title)}</h2><div class='fg-meta'>{badge(doc.validity)}{meta}</div>"
 
 
-def law_page(doc: Document, versions: list[dict[str, Any]], article_id: str | None) -> str:
-    """The standalone page /law/{doc_id}?a=article (opened from result cards and citations)."""
+def law_page(doc: Document, versions: list[dict[str, Any]], article_id: str | None,
+             as_of: str | None = None) -> str:
+    """The standalone page /law/{doc_id}?a=article[&as_of=day] (opened from result cards and citations)."""
+    note = f'<div class="fg-note">时点 {esc(as_of)}：当日施行的版本，时效性为当日状态</div>' if as_of else ""
     return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{esc(doc.title)}</title>"
             f"<style>body{{font-family:'Noto Sans CJK SC',sans-serif;margin:20px;display:grid;"
             f"grid-template-columns:260px 1fr;gap:20px}}{CSS}</style></head><body>"
             f"<div>{chapter_tree(doc)}{versions_html(versions, doc.id)}</div>"
-            f"<div>{law_header(doc)}{law_body(doc, article_id)}</div>"
+            f"<div>{note}{law_header(doc)}{law_body(doc, article_id)}</div>"
             "<script>const h=document.querySelector('[data-hit]');if(h)h.scrollIntoView({block:'center'});</script>"
             "</body></html>")
 

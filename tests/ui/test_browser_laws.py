@@ -1,0 +1,58 @@
+"""What only a law service does, in a real browser: the law as of a date (时点), version
+comparison (新旧对照) and reference links. Screenshots go to artifacts/screenshots/."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browsers import launch, needs_chromium, shot
+from tests.servers import fagui_server
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = needs_chromium
+
+COMPANY_2018, COMPANY_2023 = "346e158f261d4a6c888ab67f87331c78", "63b57441812b41ec9e96b1fa27d3eb44"
+
+
+@pytest.fixture(scope="module")
+def app_url(app_index, tmp_path_factory):
+    with fagui_server(app_index, FAGUI_CONFIG_DIR=str(tmp_path_factory.mktemp("lawcfg"))) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_selector("#fg-query textarea, #fg-query input", timeout=60_000)
+    yield page
+    context.close()
+
+
+def test_search_as_of_a_date_shows_that_days_version(page):
+    page.click("#fg-filters button, #fg-filters .label-wrap")
+    page.locator("#fg-asof input").first.fill("2020-01-01")
+    page.locator("#fg-query textarea, #fg-query input").first.fill("公司法第一条")
+    page.click("#fg-search")
+    page.wait_for_selector("#fg-results .fg-card")
+    first = page.locator("#fg-results .fg-card").first.inner_text()
+    assert "《中华人民共和国公司法》第一条" in first and "公布 2018-10-26" in first
+    assert "现行有效" in first and "今：已修改" in first
+    assert "时点 2020-01-01" in page.inner_text("#fg-status")
+    shot(page, "search-as-of")
+    href = page.locator("#fg-results .fg-card a").first.get_attribute("href")
+    assert href.startswith(f"/law/{COMPANY_2018}?a={COMPANY_2018}:0&as_of=2020-01-01")
+    law = page.context.new_page()
+    law.goto(page.url.rstrip("/") + href)
+    assert "时点 2020-01-01" in law.inner_text("body") and "第一条" in law.locator("[data-hit]").inner_text()
+    # the newest version's page asked for that day shows the 2018 text, marked in force then
+    law.goto(page.url.rstrip("/") + f"/law/{COMPANY_2023}?as_of=2024-03-01")
+    assert "公布 2018-10-26" in law.inner_text("body") and "现行有效" in law.locator("h2 + .fg-meta").inner_text()
