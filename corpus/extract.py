@@ -1,4 +1,5 @@
-"""Text out of user files: .txt/.md (UTF-8, GB18030, UTF-16), .html, .docx and text-layer .pdf.
+"""Text out of user files: .txt/.md (UTF-8, GB18030, UTF-16), .html, .docx, text-layer .pdf
+and .ofd (`corpus.ofd`).
 
 Only the text and a title hint from the format; what the text means (title, 字号, dates, 条)
 is `corpus.importers`' job.
@@ -15,7 +16,7 @@ from corpus.errors import IngestError
 from corpus.structure import ARTICLE_LINE_LENIENT_RE, HEADING_RE, ITEM_RE, SECTION_RE
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
+    {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".ofd"})
 SENTENCE_END = ("。", "；", ";", "：", ":", "！", "？", "!", "?")
 _CHINESE_ENCODINGS = {"gb18030", "gbk", "gb2312", "hz", "cp936"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # pdf text often carries NULs
@@ -130,16 +131,22 @@ def _pdf_lines(path: Path) -> list[str]:
         pages = [_CONTROL.sub("", page.extract_text() or "") for page in reader.pages]
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise IngestError(path, f"not a readable PDF (corrupt or truncated?): {exc}") from exc
-    if sum(len(re.sub(r"\s", "", text)) for text in pages) < 20:
-        raise IngestError(path, "scanned PDF without a text layer: run OCR first "
+    return _page_lines(path, "PDF", [text.splitlines() for text in pages])
+
+
+def _page_lines(path: Path, kind: str, pages: list[list[str]]) -> list[str]:
+    """Lines of a fixed-layout file (pdf, ofd), page by page: page-number footers dropped,
+    lines wrapped at the right margin joined. Too little text means a scan."""
+    if sum(len(re.sub(r"\s", "", line)) for page in pages for line in page) < 20:
+        raise IngestError(path, f"scanned {kind} without a text layer: run OCR first "
                                 f"(no text found on {len(pages)} pages)")
-    return [line for text in pages for line in _reflow(
-        [s.strip() for s in text.splitlines() if s.strip() and not _PAGE_NUMBER.match(s)])]
+    return [line for page in pages for line in _reflow(
+        [s.strip() for s in page if s.strip() and not _PAGE_NUMBER.match(s)])]
 
 
 def extract_lines(path: Path) -> tuple[list[str], str | None]:
     """Text lines of the file and a title hint from the format (html <title>/<h1>, md '# ',
-    docx Title style) or None. Lines are stripped; blank lines are dropped."""
+    docx Title style, ofd DocInfo Title) or None. Lines are stripped; blank lines are dropped."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -152,6 +159,12 @@ def extract_lines(path: Path) -> tuple[list[str], str | None]:
         text = "\n".join(_pdf_lines(path))
     elif suffix == ".docx":
         text, title = _docx_lines(path)
+    elif suffix == ".ofd":
+        from corpus.ofd import OfdReader  # lazily, like bs4/docx/pypdf: only .ofd pays for lxml
+
+        ofd = OfdReader(path, raw)
+        text = "\n".join(_page_lines(path, "OFD", ofd.pages()))
+        title = ofd.title_hint(text.splitlines())
     elif suffix in (".html", ".htm"):
         text, title = _html_lines(raw)
     else:

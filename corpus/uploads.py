@@ -1,6 +1,7 @@
 """Checks on uploaded files (上传检查) before anything is parsed or stored: size, a safe file
-name, the type judged by content (not by name), zip-bomb and XML-entity guards for .docx, and
-a time limit on parsing (a separate process, killed when it overruns)."""
+name, the type judged by content (not by name), zip-bomb and XML-entity guards for .docx and
+.ofd (both ZIPs of XML), and a time limit on parsing (a separate process, killed when it
+overruns)."""
 from __future__ import annotations
 
 import io
@@ -19,7 +20,7 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_ZIP_ENTRIES = 2000
 PARSE_SECONDS = 60.0
-_FAMILY = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text",
+_FAMILY = {".pdf": "pdf", ".docx": "docx", ".ofd": "ofd", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text",
            ".markdown": "text"}
 _ENTITY = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
@@ -41,7 +42,7 @@ def safe_name(name: str | None) -> str:
 
 
 def sniff(data: bytes) -> str:
-    """The file type by its bytes: pdf, docx, zip (other), html, text or binary."""
+    """The file type by its bytes: pdf, docx, ofd, zip (other), html, text or binary."""
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
@@ -49,14 +50,16 @@ def sniff(data: bytes) -> str:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except zipfile.BadZipFile:
             return "binary"
-        return "docx" if "word/document.xml" in names else "zip"
+        if "word/document.xml" in names:
+            return "docx"
+        return "ofd" if "OFD.xml" in names else "zip"
     if b"\x00" in data[:4096]:
         return "binary"
     head = data[:2048].lower()
     return "html" if re.search(rb"<(!doctype html|html|body|head|p|div)[\s>]", head) else "text"
 
 
-def check_docx(name: str, data: bytes) -> None:
+def check_zip(name: str, data: bytes) -> None:
     """Refuse zip bombs and XML with DTDs/entities (billion laughs, external entities)."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     infos = archive.infolist()
@@ -83,8 +86,8 @@ def check_upload(name: str | None, data: bytes, max_bytes: int = MAX_UPLOAD_BYTE
     if found != expected and not (expected == "text" and found == "html") \
             and not (expected == "html" and found == "text"):
         raise UploadError(base, f"the content is {found}, not what {Path(base).suffix} promises")
-    if found == "docx":
-        check_docx(base, data)
+    if found in ("docx", "ofd"):
+        check_zip(base, data)
     return base
 
 

@@ -79,7 +79,7 @@ def _open_store(store: Path | None, readonly: bool = False) -> DocumentStoreBase
 def ingest_cmd(
     sources: Annotated[list[str], typer.Argument(help=(
         "要导入的来源 (sources): all | laws | notices | messages（共享数据）, a LawRefBook "
-        ".tar.gz, notices/messages .jsonl(.gz), or .txt/.md/.html/.docx/.pdf files and folders"))],
+        ".tar.gz, notices/messages .jsonl(.gz), or .txt/.md/.html/.docx/.pdf/.ofd files and folders"))],
     store: StoreOption = None,
     data_dir: Annotated[Optional[Path], typer.Option(
         "--data-dir", envvar="FAGUI_DATA_DIR", help="共享数据目录 (shared data folder)")] = None,

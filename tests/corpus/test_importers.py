@@ -198,7 +198,7 @@ def test_unsupported_suffix(tmp_path):
     with pytest.raises(IngestError) as err:
         read_user_file(write(tmp_path / "old.doc", "x"))
     assert "'.doc'" in err.value.message and ".docx" in err.value.message
-    assert SUPPORTED_SUFFIXES == {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+    assert SUPPORTED_SUFFIXES == {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".ofd"}
 
 
 def test_title_only_has_no_text(tmp_path):

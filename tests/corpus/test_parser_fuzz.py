@@ -38,7 +38,7 @@ def test_text_files_parse_or_fail_cleanly(lines, suffix, encoding):
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".html", ".docx", ".pdf"]))
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".html", ".docx", ".pdf", ".ofd"]))
 def test_random_bytes_never_crash_a_parser_or_the_upload_check(data, suffix):
     try:
         check_upload(f"文件{suffix}", data)

@@ -70,3 +70,21 @@ def test_parsing_runs_in_a_separate_process_with_a_limit(tmp_path):
     (tmp_path / "空.txt").write_bytes("   \n".encode())
     with pytest.raises(UploadError):
         parse_with_timeout(tmp_path / "空.txt", 60)
+
+
+def test_ofd_uploads(tmp_path):
+    from tests.corpus.test_ofd import NOTICE, RULES, ofd_bytes
+    good = ofd_bytes(NOTICE)
+    assert sniff(good) == "ofd" and check_upload("通知.ofd", good) == "通知.ofd"
+    with pytest.raises(UploadError, match="content is docx, not what .ofd promises"):
+        check_upload("通知.ofd", docx_bytes(b"<w:document/>"))
+    with pytest.raises(UploadError, match="content is ofd"):
+        check_upload("通知.docx", good)
+    with pytest.raises(UploadError, match="zip bomb"):
+        check_upload("通知.ofd", ofd_bytes(NOTICE, extra={"Doc_0/Res/z.bin": b"\0" * (30 * 1024 * 1024)}))
+    with pytest.raises(UploadError, match="Content.xml declares a DTD or entities"):
+        check_upload("通知.ofd", ofd_bytes(NOTICE, replace={
+            "Doc_0/Pages/Page_0/Content.xml": b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><P>&e;</P>'}))
+    (tmp_path / "办法.ofd").write_bytes(ofd_bytes(RULES))
+    doc = parse_with_timeout(tmp_path / "办法.ofd", 60)  # the admin upload's parse path
+    assert [u.article_label for u in doc.units] == ["第一条", "第二条", "第三条"]

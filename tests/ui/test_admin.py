@@ -14,6 +14,7 @@ import pytest
 
 from tests.servers import fagui_server
 
+from tests.corpus.test_ofd import NOTICE, RULES, ofd_bytes
 from tests.corpus.test_uploads import docx_bytes
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
@@ -76,7 +77,10 @@ def test_admin_routes_refuse_without_an_admin_key(server, keys):
 @pytest.mark.parametrize("name, data", [
     ("../../逃逸.txt", REGULATION), ("假的.pdf", REGULATION),
     ("炸弹.docx", docx_bytes(b"<w:document/>", {"word/media/z.bin": b"\0" * (40 * 1024 * 1024)})),
-    ("实体.docx", docx_bytes(b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><w:document>&e;</w:document>'))])
+    ("实体.docx", docx_bytes(b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><w:document>&e;</w:document>')),
+    ("炸弹.ofd", ofd_bytes(NOTICE, extra={"Doc_0/Res/z.bin": b"\0" * (40 * 1024 * 1024)})),
+    ("实体.ofd", ofd_bytes(NOTICE, replace={"OFD.xml": b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><OFD>&e;</OFD>'})),
+    ("缺页.ofd", ofd_bytes(RULES, drop=("Doc_0/Pages/Page_1/Content.xml",)))])
 def test_refused_uploads_change_nothing(server, keys, name, data):
     before = state(server)
     response = httpx.post(f"{server}/admin/documents", files={"files": (name, data, "application/octet-stream")},
@@ -105,6 +109,18 @@ def test_upload_is_searchable_then_deleted_and_audited(server, keys, env):
     assert all(e["key_id"] == admin_id for e in audit)
     raw = (Path(env["FAGUI_STORE"]).parent / "audit.jsonl").read_text()
     assert keys["admin"] not in raw
+
+
+def test_ofd_upload_is_searchable_then_deleted(server, keys):
+    files = {"files": ("办法.ofd", ofd_bytes(RULES), "application/ofd")}
+    response = httpx.post(f"{server}/admin/documents", files=files, headers=auth(keys["admin"]), timeout=120)
+    assert response.status_code == 200, response.text
+    doc = response.json()["documents"][0]
+    assert doc["title"] == "某某市政务数据共享管理办法" and doc["units"] == 3
+    hits = httpx.get(f"{server}/search", params={"q": "政务数据共享统筹协调", "k": 3}).json()["results"]
+    assert hits and hits[0]["law_title"] == "某某市政务数据共享管理办法"
+    deleted = httpx.delete(f"{server}/admin/documents/{doc['id']}", headers=auth(keys["admin"]), timeout=120)
+    assert deleted.status_code == 200
 
 
 def test_revoked_key_is_refused_by_the_running_server(server, env):

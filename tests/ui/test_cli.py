@@ -68,3 +68,17 @@ def test_find_by_title(store):
     assert [r["id"] for r in out["results"]] == ["22c5555e8f974b99963b8aab36005d0e"]
     none = json.loads(run("corpus", "find", "--doc-number", "国发〔2099〕1号", "--json", store=store).stdout)
     assert none["results"] == []
+
+
+def test_ingest_ofd_end_to_end(tmp_path):
+    from tests.corpus.test_ofd import NOTICE, RULES, ofd_bytes
+    store = tmp_path / "store.sqlite3"
+    (tmp_path / "通知.ofd").write_bytes(ofd_bytes(NOTICE))
+    run("ingest", str(tmp_path / "通知.ofd"), store=store)
+    found = json.loads(run("corpus", "find", "--doc-number", "国办发〔2023〕12号", "--json", store=store).stdout)
+    assert [r["title"] for r in found["results"]] == ["国务院办公厅关于加强数字政府建设的通知"]
+    before = json.loads(run("corpus", "stats", "--json", store=store).stdout)
+    (tmp_path / "坏.ofd").write_bytes(ofd_bytes(RULES, drop=("Doc_0/Pages/Page_1/Content.xml",)))
+    proc = run("ingest", str(tmp_path / "坏.ofd"), store=store, check=False)
+    assert proc.returncode == 2 and "坏.ofd: Doc_0/Pages/Page_1/Content.xml missing" in proc.stderr
+    assert json.loads(run("corpus", "stats", "--json", store=store).stdout) == before
