@@ -8,38 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsers import launch, needs_chromium, shot
-from tests.servers import fagui_server
+from tests.browsers import needs_chromium, shot
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = needs_chromium
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 LABOR = "22c5555e8f974b99963b8aab36005d0e"
-
-
-@pytest.fixture(scope="module")
-def app_url(app_index, tmp_path_factory):
-    with fagui_server(app_index, FAGUI_CONFIG_DIR=str(tmp_path_factory.mktemp("uicfg"))) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture()
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(app_url)
-    page.wait_for_selector("#fg-query textarea, #fg-query input", timeout=60_000)
-    yield page
-    context.close()
 
 
 def search(page, text: str) -> None:

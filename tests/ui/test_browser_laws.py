@@ -4,37 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browsers import launch, needs_chromium, shot
-from tests.servers import fagui_server
+from tests.browsers import needs_chromium, shot
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = needs_chromium
 
 COMPANY_2018, COMPANY_2023 = "346e158f261d4a6c888ab67f87331c78", "63b57441812b41ec9e96b1fa27d3eb44"
-
-
-@pytest.fixture(scope="module")
-def app_url(app_index, tmp_path_factory):
-    with fagui_server(app_index, FAGUI_CONFIG_DIR=str(tmp_path_factory.mktemp("lawcfg"))) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = launch(p)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture()
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(app_url)
-    page.wait_for_selector("#fg-query textarea, #fg-query input", timeout=60_000)
-    yield page
-    context.close()
 
 
 def test_search_as_of_a_date_shows_that_days_version(page):
