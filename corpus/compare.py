@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from corpus.model import Document, Unit
 
@@ -67,17 +68,10 @@ def similarity_matrix(old: Sequence[str], new: Sequence[str]) -> np.ndarray:
     weight = idf[col]
     norms = np.sqrt(np.bincount(rows_a, weights=weight ** 2, minlength=len(texts)))
     norms[norms == 0] = 1.0
-    # only bigrams found on both sides add to a dot product: the dense matrices stay small
-    n_old = len(old)
-    in_old = np.zeros(len(vocab), bool)
-    in_old[col[rows_a < n_old]] = True
-    in_new = np.zeros(len(vocab), bool)
-    in_new[col[rows_a >= n_old]] = True
-    shared = np.cumsum(in_old & in_new) - 1
-    keep = (in_old & in_new)[col]
-    mat = np.zeros((len(texts), int(shared[-1]) + 1 if len(shared) else 0), np.float32)
-    mat[rows_a[keep], shared[col[keep]]] = (weight / norms[rows_a])[keep]
-    return mat[:n_old] @ mat[n_old:].T
+    # sparse, not dense: ~3 ms for 300 x 300 articles, and no BLAS threads (on a shared
+    # machine two BLAS threads made the dense product 10x slower than one)
+    mat = sparse.csr_matrix((weight / norms[rows_a], (rows_a, col)), shape=(len(texts), len(vocab)))
+    return (mat[:len(old)] @ mat[len(old):].T).toarray()
 
 
 def _chain(cands: list[tuple[int, int, float]], n_new: int) -> list[tuple[int, int, float]]:
