@@ -122,11 +122,15 @@ def test_chain_is_the_heaviest_increasing_chain():
 
 
 def test_char_ops_rebuild_both_texts():
-    old, new = "股东会或者股东大会决议", "股东会决议，董事会执行"
-    ops = char_ops(old, new)
-    assert "".join(t for op, t in ops if op != "insert") == old
-    assert "".join(t for op, t in ops if op != "delete") == new
-    assert all(a[0] != b[0] for a, b in zip(ops, ops[1:]))  # neighbours merged
+    rng = random.Random(11)
+    cases = [("股东会或者股东大会决议", "股东会决议，董事会执行"), ("", "新"), ("旧", ""), ("同", "同")]
+    cases += [tuple("".join(rng.choice("的公司股东会，。应当") for _ in range(rng.randrange(12)))
+                    for _ in "ab") for _ in range(500)]
+    for old, new in cases:
+        ops = char_ops(old, new)
+        assert "".join(t for op, t in ops if op != "insert") == old
+        assert "".join(t for op, t in ops if op != "delete") == new
+        assert all(t for _, t in ops) and all(a[0] != b[0] for a, b in zip(ops, ops[1:]))  # merged
 
 
 def test_version_on_takes_the_latest_start_on_or_before_the_day():
