@@ -98,9 +98,12 @@ def load_versions(store: DocumentStoreBase, doc_id: str, frm: str | None = None,
     `to` defaults to `doc_id` itself, `frm` to the version before `to`. Only this reads the
     store (callers that serialise store access lock around it, not around the comparison).
     Raises UnknownLaw (no such document) and VersionError (bad or unknown version, date)."""
-    if store.get(doc_id, with_units=False) is None:
+    doc = store.get(doc_id, with_units=False)
+    if doc is None:
         raise UnknownLaw(f"no document {doc_id!r}")
-    versions = store.versions(doc_id)
+    # a document outside any version group (a notice, an upload) is its own only version
+    versions = store.versions(doc_id) or [{"id": doc.id, "publish_date": doc.publish_date,
+                                           "effective_date": doc.effective_date, "validity": doc.validity}]
     new_v = pick_version(versions, to, "to") if to else next(v for v in versions if v["id"] == doc_id)
     old_v = pick_version(versions, frm, "from") if frm else _before(versions, new_v)
     return old_v, new_v, store.get(old_v["id"]), store.get(new_v["id"])

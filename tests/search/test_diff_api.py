@@ -40,6 +40,9 @@ def client(tmp_path_factory):
     with store.transaction():
         for doc_id in DATES:
             store.put(version(doc_id), "test")
+        units = [Unit(id=f"notice:{k}", doc_id="notice", seq=k, kind="paragraph", text=t) for k, t in enumerate(V1)]
+        store.put(Document(id="notice", collection="notices", title="关于物业收费的通知", publish_date="2020-01-02",
+                           units=units), "test")  # no version group
         store.resolve_versions()
     yield TestClient(create_api(SimpleNamespace(store=store)))  # the route reads the store only
     store.close()
@@ -85,9 +88,13 @@ def test_bad_dates_are_readable_422(client, params, message):
     assert response.status_code == 422 and message in response.json()["detail"]
 
 
-def test_unknown_document_is_404(client):
+def test_unknown_document_is_404_and_one_without_versions_422(client):
     response = client.get("/documents/nope/diff")
     assert response.status_code == 404 and "nope" in response.json()["detail"]
+    alone = client.get("/documents/notice/diff")
+    assert alone.status_code == 422 and "no version of this law before notice (1 in the store)" in alone.json()["detail"]
+    itself = client.get("/documents/notice/diff", params={"from": "notice"}).json()
+    assert itself["counts"]["未变"] == 4 and itself["from"]["id"] == itself["to"]["id"] == "notice"
 
 
 def test_real_company_law_2018_to_2023(law_store):
