@@ -7,7 +7,6 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from corpus.compare_versions import AmbiguousLaw, UnknownLaw, VersionError, diff_versions, find_law
 from ui.cli import JsonOption, StoreOption, _fail, _open_store, app
 
 CONTEXT = 12     # unchanged characters kept on each side of a change in the short diff
@@ -68,6 +67,9 @@ def diff_cmd(
     store: StoreOption = None, as_json: JsonOption = False,
 ) -> None:
     """新旧对照：两个版本逐条比较 (compare two versions of a law article by article)."""
+    # imported here: numpy and scipy would cost every other fagui command ~0.25 s at start
+    from corpus.compare_versions import AmbiguousLaw, UnknownLaw, VersionError, diff_versions, find_law
+
     db = _open_store(store, readonly=True)
     try:
         result = diff_versions(db, find_law(db, law), frm, to)
