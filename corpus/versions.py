@@ -56,3 +56,17 @@ def resolve_versions(versions: list[VersionInfo], today: str | None = None) -> d
             result[info.doc_id] = CURRENT
             in_force_found = True
     return result
+
+
+def start_date(version: dict) -> str | None:
+    """When a version took effect: its 施行 date, else its publish date (some sources give
+    none; the 2023 公司法 states 本法自2024年7月1日起施行 only in its text)."""
+    return version.get("effective_date") or version.get("publish_date")
+
+
+def version_on(versions: list[dict], day: str) -> dict | None:
+    """The version in force on `day` (ISO date): the latest start date on or before it; None
+    when every version starts later. Of two versions starting the same day the later
+    published one wins. `versions` are rows of `store.versions()`."""
+    started = [v for v in versions if (start_date(v) or "9999") <= day]
+    return max(started, key=lambda v: (start_date(v), v.get("publish_date") or ""), default=None)

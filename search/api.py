@@ -1,8 +1,9 @@
 """REST retrieval API (检索接口) for decision-support systems, under /api/v1: search (GET and
-POST), facets, article and document by id, health, stats. Validation errors are 422 with a
-readable message; the OpenAPI document is at /api/v1/openapi.json."""
+POST), facets, article and document by id, 新旧对照 of two versions, health, stats. Validation
+errors are 422 with a readable message; the OpenAPI document is at /api/v1/openapi.json."""
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import threading
@@ -15,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
 
+from corpus.compare import compare_documents
+from corpus.compare_versions import UnknownLaw, VersionError, load_versions, version_diff
 from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
 from corpus.stats import corpus_stats
 from corpus.storebase import StoreUnavailable
@@ -56,6 +59,9 @@ class Filters(BaseModel):
         None, description="时点 YYYY-MM-DD: each law's version in force on that day (validity badges of that day)")
 
 
+DIFF_HELP = ("law_title; from and to: {id, publish_date, effective_date, validity}; then "
+             + inspect.cleandoc(compare_documents.__doc__ or ""))
+FROM_HELP = "版本 id 或日期 YYYY-MM-DD: the version in force that day (default: the version before `to`)"
 NOT_BLANK = r"\S"  # JSON-schema patterns are unanchored: at least one non-space character
 class ErrorBody(BaseModel):
     detail: str
@@ -225,6 +231,19 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
         return doc.metadata() | {"text": doc.text, "chapters": chapter_tree(doc.units),
                                  "versions": versions, "units": [u.to_dict() for u in doc.units],
                                  **({"as_of": day, "requested_id": doc_id} if day else {})}
+
+    @api.get("/documents/{doc_id}/diff", summary="新旧对照 (two versions of a law, article by article)",
+             responses=_errors(404, 422), description=DIFF_HELP)
+    def diff(doc_id: str, frm: str | None = Query(None, alias="from", description=FROM_HELP),
+             to: str | None = Query(None, description="版本 id 或日期 YYYY-MM-DD (default: doc_id)")) -> dict[str, Any]:
+        try:
+            with lock:
+                versions = load_versions(searcher.store, doc_id, frm, to)
+        except UnknownLaw as exc:
+            raise HTTPException(404, str(exc)) from None
+        except VersionError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return version_diff(*versions)  # the comparison itself needs no lock
 
     @api.get("/health", summary="健康检查")
     def health() -> dict[str, Any]:

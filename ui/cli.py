@@ -747,6 +747,9 @@ def split_tasks(value: str | None) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
 
 
+from ui import cli_diff  # noqa: E402,F401  registers `fagui diff` (新旧对照), a module of its own
+
+
 def main() -> None:
     """Console entry point."""
     app()
