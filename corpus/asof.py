@@ -27,9 +27,14 @@ class DatedVersion:
 
     @property
     def start(self) -> str:
-        """First day in force: the 施行 date, not before publication ('' = unknown: always)."""
-        dates = [d for d in (self.publish_date, self.effective_date) if d]
-        return max(dates) if dates else ""
+        return version_start(self.publish_date, self.effective_date)
+
+
+def version_start(publish_date: str | None, effective_date: str | None) -> str:
+    """First day a version is in force: its 施行 date, never before its publication (sources
+    copy the original law's 施行 date onto later 修正 versions); '' = unknown: always."""
+    dates = [d for d in (publish_date, effective_date) if d]
+    return max(dates) if dates else ""
 
 
 def validity_on(versions: Iterable[DatedVersion], day: str) -> dict[str, str]:

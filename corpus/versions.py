@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from corpus.asof import version_start
 from corpus.model import AMENDED, CURRENT, NOT_YET, REPEALED
 
 _KEY_NOISE = re.compile(r"[\s\u3000、·•]")
@@ -59,9 +60,8 @@ def resolve_versions(versions: list[VersionInfo], today: str | None = None) -> d
 
 
 def start_date(version: dict) -> str | None:
-    """When a version took effect: its 施行 date, else its publish date (some sources give
-    none; the 2023 公司法 states 本法自2024年7月1日起施行 only in its text)."""
-    return version.get("effective_date") or version.get("publish_date")
+    """When a version took effect (`corpus.asof.version_start`) for a row of `store.versions()`."""
+    return version_start(version.get("publish_date"), version.get("effective_date")) or None
 
 
 def version_on(versions: list[dict], day: str) -> dict | None:

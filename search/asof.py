@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from corpus.asof import validity_on, version_in_force
+from corpus.compare import compare_documents
 from corpus.model import CURRENT, REPEALED, Unit
 from corpus.storebase import DocumentStoreBase
 from search.query import SearchFilters
@@ -53,7 +54,7 @@ class AsOfResolver:
         return found.doc_id
 
     def article(self, unit: Unit, day: str) -> Unit:
-        """The same article in the version in force on `day` (matched by its 条 label)."""
+        """The same article in the version in force on `day` (matched by text, as in 新旧对照)."""
         version = self.in_force(unit.doc_id, day)
         found = self.same_article(unit, version)
         if found is None:
@@ -61,8 +62,10 @@ class AsOfResolver:
         return self.store.get_unit(found)
 
     def same_article(self, unit: Unit, version: str) -> str | None:
-        """The id of `unit`'s article in another version of its law (None: not there)."""
+        """The id of `unit`'s article in another version of its law, matched by text across
+        renumbering as in 新旧对照 (None: the article is not in that version)."""
         if version == unit.doc_id:
             return unit.id
-        return next((u.id for u in self.store.units(version)
-                     if u.article_label and u.article_label == unit.article_label), None)
+        pairs = compare_documents(self.store.get(unit.doc_id), self.store.get(version))["pairs"]
+        return next((p["new"]["article_id"] for p in pairs
+                     if p["old"] and p["new"] and p["old"]["article_id"] == unit.id), None)
