@@ -60,6 +60,11 @@ def build_app(handlers: AppHandlers, analytics: MessageAnalytics | None = None) 
                 with gr.Row():
                     ref = gr.Textbox(label="条文或文档编号", placeholder="从检索结果打开，或粘贴编号", scale=5)
                     open_btn = gr.Button("打开", scale=1)
+                with gr.Row(visible=False) as compare_row:  # 新旧对照: only for laws with versions
+                    v_from = gr.Dropdown([], label="旧版本", elem_id="fg-vfrom", scale=2)
+                    v_to = gr.Dropdown([], label="新版本", elem_id="fg-vto", scale=2)
+                    diff_btn = gr.Button("新旧对照", scale=1, elem_id="fg-diff-btn")
+                diff_out = gr.HTML(elem_id="fg-diff")
                 law = gr.HTML(elem_id="fg-law")
             with gr.Tab("智能问答", id="chat"):
                 with gr.Row():
@@ -118,9 +123,18 @@ def build_app(handlers: AppHandlers, analytics: MessageAnalytics | None = None) 
                 return gr.update(), gr.update(), gr.update()
             return handlers.open_law(article_id), article_id, gr.Tabs(selected="law")
 
-        opener.change(open_in_viewer, opener, [law, ref, tabs]).then(None, None, None, js=SCROLL_TO_HIT)
+        def pickers(ref_value):
+            choices, old, new = handlers.version_choices(ref_value)
+            return (gr.Row(visible=bool(choices)), gr.Dropdown(choices=choices, value=old),
+                    gr.Dropdown(choices=choices, value=new), "")
+
+        picker_outputs = [compare_row, v_from, v_to, diff_out]
+        opener.change(open_in_viewer, opener, [law, ref, tabs]).then(None, None, None, js=SCROLL_TO_HIT) \
+            .then(pickers, ref, picker_outputs)
         for trigger in (open_btn.click, ref.submit):
-            trigger(handlers.open_law, ref, law).then(None, None, None, js=SCROLL_TO_HIT)
+            trigger(handlers.open_law, ref, law).then(None, None, None, js=SCROLL_TO_HIT) \
+                .then(pickers, ref, picker_outputs)
+        diff_btn.click(handlers.compare, [v_from, v_to], diff_out)
 
         for trigger in (ask_btn.click, question.submit):
             trigger(handlers.chat, [question, chatbot], [chatbot, similar]).then(lambda: "", None, question)

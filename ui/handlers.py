@@ -12,7 +12,7 @@ from corpus.notices import normalize_doc_number
 from corpus.stats import find_notices
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
-from ui import views
+from ui import diffview, views
 
 PAGE_SIZE = 10
 MAX_PAGES = 10
@@ -77,6 +77,34 @@ class AppHandlers:
         return (f'<div id="fg-law-view">{views.law_header(doc)}{views.versions_html(versions, doc.id)}'
                 f'<div style="display:grid;grid-template-columns:240px 1fr;gap:16px">'
                 f'{views.chapter_tree(doc)}{views.law_body(doc, unit.id if unit else None)}</div></div>')
+
+    def version_choices(self, ref: str) -> tuple[list[tuple[str, str]], str | None, str | None]:
+        """(choices, from, to) for the 新旧对照 pickers of the law `ref` opens: the opened
+        version against the one before it (or the newest against the one before)."""
+        ref = (ref or "").strip()
+        with self.lock:
+            unit = self.searcher.store.get_unit(ref) if ":" in ref else None
+            doc_id = unit.doc_id if unit else ref
+            versions = self.searcher.store.versions(doc_id) if doc_id else []
+        if len(versions) < 2:
+            return [], None, None
+        choices = [(f"{v['publish_date'] or '日期不详'} {v['validity']}", v["id"]) for v in versions]
+        ids = [v["id"] for v in versions]  # newest first
+        to = doc_id if doc_id in ids[:-1] else ids[0]
+        return choices, ids[ids.index(to) + 1], to
+
+    def compare(self, old_id: str | None, new_id: str | None) -> str:
+        """新旧对照 of two versions, or a note saying what is missing."""
+        from corpus.compare_versions import diff_versions
+
+        if not old_id or not new_id:
+            return '<div class="fg-note">先打开一部有多个版本的法规，再选择要对照的两个版本。</div>'
+        try:
+            with self.lock:
+                diff = diff_versions(self.searcher.store, new_id, frm=old_id, to=new_id)
+        except (LookupError, ValueError) as exc:
+            return f'<div class="fg-note">{views.esc(exc)}</div>'
+        return diffview.diff_table(diff)
 
     def chat(self, message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list, str]]:
         """Streams (chat messages, similar-messages panel) while the answer is written."""

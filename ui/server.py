@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
 from analytics.api import add_analytics_routes
@@ -17,7 +17,7 @@ from search.api import create_api
 from search.asof import NotInForce
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
-from ui import views
+from ui import diffview, views
 from ui.admin import add_admin_routes
 from ui.audit import AuditLog
 from ui.keys import KeyStore
@@ -69,6 +69,21 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
                 doc.validity = searcher.as_of.validity(doc_id, day)
             versions = searcher.store.versions(doc_id)
         return views.law_page(doc, versions, a, day)
+
+    @app.get("/law/{doc_id}/diff", response_class=HTMLResponse, include_in_schema=False)
+    def law_diff_page(doc_id: str, frm: str | None = Query(None, alias="from"), to: str | None = None,
+                      all: bool = False) -> str:
+        """新旧对照 of two versions (ids or dates), two columns; `all` also lists 未变 articles."""
+        from corpus.compare_versions import diff_versions
+
+        try:
+            with lock:
+                diff = diff_versions(searcher.store, doc_id, frm, to)
+        except LookupError as exc:
+            raise HTTPException(404, str(exc)) from None
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return diffview.diff_page(diff, show_unchanged=all)
 
     if settings.read_requires_key:
         with_ui = False  # the browser app cannot send keys: internal deployments serve the API only

@@ -118,10 +118,16 @@ def versions_html(versions: list[dict[str, Any]], current_id: str) -> str:
     if len(versions) <= 1:
         return ""
     items = []
+    ids = [v["id"] for v in versions]  # newest first
     for v in versions:
         label = f"{esc(v.get('publish_date') or '日期不详')} {badge(v.get('validity'))}"
-        items.append(f"<li><b>{label}（本页）</b></li>" if v["id"] == current_id
-                     else f'<li><a href="{law_link(v["id"])}" target="_blank">{label}</a></li>')
+        if v["id"] == current_id:
+            items.append(f"<li><b>{label}（本页）</b></li>")
+            continue
+        old, new = (v["id"], current_id) if ids.index(v["id"]) > ids.index(current_id) else (current_id, v["id"])
+        items.append(f'<li><a href="{law_link(v["id"])}" target="_blank">{label}</a> · '
+                     f'<a class="fg-cmp" href="/law/{esc(current_id)}/diff?from={esc(old)}&amp;to={esc(new)}" '
+                     f'target="_blank">与本版对照</a></li>')
     return "<div><b>版本历史</b><ul>" + "".join(items) + "</ul></div>"
 
 

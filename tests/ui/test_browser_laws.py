@@ -31,3 +31,33 @@ def test_search_as_of_a_date_shows_that_days_version(page):
     # the newest version's page asked for that day shows the 2018 text, marked in force then
     law.goto(page.url.rstrip("/") + f"/law/{COMPANY_2023}?as_of=2024-03-01")
     assert "公布 2018-10-26" in law.inner_text("body") and "现行有效" in law.locator("h2 + .fg-meta").inner_text()
+
+
+def test_compare_two_versions_in_the_law_tab(page):
+    page.get_by_role("tab", name="法规全文").click()
+    ref = page.get_by_label("条文或文档编号")
+    ref.fill(COMPANY_2023)
+    ref.press("Enter")
+    page.wait_for_selector("#fg-diff-btn", state="visible")
+    assert "2018-10-26" in page.locator("#fg-vfrom").inner_text() + page.locator("#fg-vfrom input").input_value()
+    page.click("#fg-diff-btn")
+    page.wait_for_selector("#fg-diff table.fg-diff tr[data-status]")
+    view = page.locator("#fg-diff")
+    assert "新旧对照" in view.inner_text() and "修改" in view.inner_text()
+    first = view.locator("tr[data-status='修改']").first
+    assert "第一条" in first.inner_text() and first.locator("ins").count() >= 1  # 职工 … inserted in 2023
+    assert view.locator("tr[data-status='新增']").count() > 10 and view.locator("tr[data-status='删除']").count() > 10
+    shot(page, "law-diff")
+
+
+def test_law_page_links_its_versions_to_a_comparison(page, app_url):
+    law = page.context.new_page()
+    law.goto(f"{app_url}/law/{COMPANY_2023}")
+    with law.context.expect_page() as opened:
+        law.click("a.fg-cmp")
+    comparison = opened.value
+    comparison.wait_for_selector("table.fg-diff")
+    assert f"from={COMPANY_2018}" in comparison.url and f"to={COMPANY_2023}" in comparison.url
+    moved = comparison.locator("tr[data-status='移动']").first.inner_text()
+    assert moved.count("第") >= 2  # 第X条 -> 第Y条, one label in each column
+    shot(comparison, "law-diff-page")
