@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstr
 
 from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
 from corpus.stats import corpus_stats
-from corpus.storebase import StoreUnavailable
+from corpus.storebase import CITED_BY_LIMIT, StoreUnavailable
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
 
@@ -180,16 +180,21 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
             collection=collection, type=type, validity=validity)))
         return {"query": q, "facets": result["facets"]}
 
-    @api.get("/articles/{article_id}", summary="条文 (one unit by id)", responses=_errors(404))
-    def article(article_id: str) -> dict[str, Any]:
+    @api.get("/articles/{article_id}", summary="条文 (one unit by id, with what it cites and what cites it)",
+             responses=_errors(404))
+    def article(article_id: str, cited_by_limit: int = Query(CITED_BY_LIMIT, ge=0, le=1000)) -> dict[str, Any]:
         with lock:
             unit = searcher.store.get_unit(article_id)
             if unit is None:
                 raise HTTPException(404, f"no article {article_id!r}")
             doc = searcher.store.get(unit.doc_id, with_units=False)
+            references = searcher.store.references([article_id])[article_id]
+            cited_by, cited_by_count = searcher.store.cited_by([article_id], cited_by_limit)[article_id]
         return unit.to_dict() | {"law_title": doc.title, "subtitle": doc.subtitle, "type": doc.doc_type,
                                  "validity": doc.validity, "publish_date": doc.publish_date,
-                                 "citation": f"《{doc.title}》{unit.article_label or ''}"}
+                                 "citation": f"《{doc.title}》{unit.article_label or ''}",
+                                 "references": references, "cited_by": cited_by,
+                                 "cited_by_count": cited_by_count}
 
     @api.get("/documents/{doc_id}", summary="全文 (document: text, chapter tree, versions)",
              responses=_errors(404))
