@@ -53,7 +53,8 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
             if doc is None:
                 raise HTTPException(404, f"no document {doc_id!r}")
             versions = searcher.store.versions(doc_id)
-        return views.law_page(doc, versions, a)
+            references = searcher.store.reference_spans([u.id for u in doc.units])
+        return views.law_page(doc, versions, a, references)
 
     if settings.read_requires_key:
         with_ui = False  # the browser app cannot send keys: internal deployments serve the API only
