@@ -89,10 +89,16 @@ class Mention:
     count: int = 1                          # 前两条 / 前两款: 2
 
 
+_BRACKETS = re.compile(r"[《〈》〉\n]")
+
+
 def _quotes(text: str) -> list[tuple[int, int]]:
     """Top-level 《…》 spans (start, end past 》); 〈〉 and 《》 nest inside them."""
+    if "《" not in text and "〈" not in text:
+        return []
     spans, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
+    for match in _BRACKETS.finditer(text):  # only the brackets, not every character
+        i, ch = match.start(), match.group()
         if ch in "《〈":
             if depth == 0:
                 start = i
