@@ -260,14 +260,15 @@ class DocumentStoreBase:
     def cited_by(self, unit_ids: Iterable[str], limit: int | None = CITED_BY_LIMIT
                  ) -> dict[str, tuple[list[dict[str, Any]], int]]:
         """The units citing each unit ({article_id, doc_id, law_title, article_label,
-        validity, kind, detail, later_version}; citing laws in force first) — at most `limit`
-        each — and how many there are."""
+        validity, collection, kind, detail, later_version}; laws first, those in force first,
+        then policy documents, then citizen messages) — at most `limit` each — and how many."""
         ids = list(dict.fromkeys(unit_ids))
         rows = self._ref_rows(
             "SELECT r.to_unit, r.from_unit, r.from_doc, r.kind, r.detail, r.later_version, d.title, "
-            "d.validity, u.article_label FROM unit_refs r JOIN documents d ON d.id = r.from_doc "
+            "d.validity, d.collection, u.article_label FROM unit_refs r JOIN documents d ON d.id = r.from_doc "
             "JOIN units u ON u.id = r.from_unit WHERE r.to_unit IN (?*) AND r.kind != 'same_article' "
-            "ORDER BY r.to_unit, d.validity != '现行有效', r.from_unit, r.pos", ids)
+            "ORDER BY r.to_unit, d.collection = 'messages', d.collection != 'laws', d.validity != '现行有效', "
+            "r.from_unit, r.pos", ids)
         found: dict[str, dict[str, dict[str, Any]]] = {uid: {} for uid in ids}
         for row in rows:
             citing = found[row["to_unit"]]
@@ -275,7 +276,8 @@ class DocumentStoreBase:
                 citing[row["from_unit"]] = {
                     "article_id": row["from_unit"], "doc_id": row["from_doc"], "law_title": row["title"],
                     "article_label": row["article_label"], "validity": row["validity"],
-                    "kind": row["kind"], "detail": row["detail"], "later_version": bool(row["later_version"])}
+                    "collection": row["collection"], "kind": row["kind"], "detail": row["detail"],
+                    "later_version": bool(row["later_version"])}
         return {uid: (list(citing.values())[:limit], len(citing)) for uid, citing in found.items()}
 
     def reference_spans(self, unit_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
