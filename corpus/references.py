@@ -299,8 +299,8 @@ class ReferenceStats:
                             for f, (d, r) in self.forms.items()},
                 "by_collection": {c: {"detected": d, "resolved": r, "coverage": round(r / d, 4)}
                                   for c, (d, r) in sorted(self.collections.items())},
-                "later_version": self.later_version, "article_to_law": self.to_law, "skipped": self.skipped, "rows": self.rows,
-                "seconds": self.seconds}
+                "later_version": self.later_version, "article_to_law": self.to_law,
+                "skipped": self.skipped, "rows": self.rows, "seconds": self.seconds}
 
 
 class ReferenceResolver:
