@@ -16,6 +16,7 @@ class IngestReport:
 
     sources: list[dict] = field(default_factory=list)
     validity_changes: int = 0
+    references: dict = field(default_factory=dict)  # cross-references found and resolved
     seconds: float = 0.0
 
 
@@ -32,5 +33,7 @@ def ingest(store: DocumentStoreBase, sources: list[Source],
             report.sources.append({"source": str(source.path), "kind": source.kind,
                                    "documents": docs, "units": units})
         report.validity_changes = store.resolve_versions()
+        # after versions: another law's version in force on a date may have changed
+        report.references = store.resolve_references()
     report.seconds = round(time.perf_counter() - started, 2)
     return report

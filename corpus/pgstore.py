@@ -47,6 +47,9 @@ class PostgresDocumentStore(DocumentStoreBase):
     def describe(self) -> str:
         return mask_url(self.url)
 
+    def _has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
+
     def reopen(self, readonly: bool | None = None) -> "PostgresDocumentStore":
         return PostgresDocumentStore(self.url, self.replica_urls,
                                      self.readonly if readonly is None else readonly,

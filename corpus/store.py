@@ -29,6 +29,12 @@ CREATE INDEX IF NOT EXISTS units_doc ON units(doc_id, seq);
 CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY, kind TEXT, path TEXT,
     documents INTEGER, units INTEGER, ingested_at TEXT DEFAULT CURRENT_TIMESTAMP);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS unit_refs (from_doc TEXT NOT NULL, from_unit TEXT NOT NULL,
+    pos INTEGER NOT NULL, to_doc TEXT NOT NULL, to_unit TEXT, kind TEXT NOT NULL, detail TEXT,
+    span_start INTEGER, span_end INTEGER, later_version INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS unit_refs_from ON unit_refs(from_unit, pos);
+CREATE INDEX IF NOT EXISTS unit_refs_to ON unit_refs(to_unit);
+CREATE INDEX IF NOT EXISTS unit_refs_doc ON unit_refs(from_doc);
 """
 
 
@@ -76,6 +82,10 @@ class SQLiteDocumentStore(DocumentStoreBase):
 
     def describe(self) -> str:
         return str(self.path)
+
+    def _has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                 (name,)).fetchone() is not None
 
     def close(self) -> None:
         self.conn.close()

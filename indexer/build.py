@@ -129,9 +129,18 @@ class IndexBuilder:
         publish(self.index_dir, folder)
         return manifest
 
+    def ensure_references(self) -> dict | None:
+        """Resolve the store's cross-references if they never were, or by an older detection
+        (a store ingested before references existed); ingest and delete keep them current."""
+        if getattr(self.store, "readonly", False) or not self.store.references_outdated:
+            return None
+        with self.store.transaction():
+            return self.store.resolve_references(self.progress)
+
     def build(self) -> Manifest:
         """Index every document of the store from scratch (cached tokens/vectors reused)."""
         with writer_lock(self.index_dir, self.lock_timeout):
+            self.ensure_references()
             docs = list(iter_documents(self.store))
             if not any(doc.units for doc in docs):
                 raise IndexError_(f"the store {self.store.path} holds no units: run `fagui ingest` first")
@@ -165,6 +174,7 @@ class IndexBuilder:
             if old is None:
                 raise IndexError_(f"no index in {self.index_dir} to update: run `fagui index build`")
             manifest = Manifest.load(old)
+            self.ensure_references()
             if manifest.embedder != self.embedder.name:
                 raise IndexError_(f"the index was built with {manifest.embedder!r}, not "
                                   f"{self.embedder.name!r}: rebuild with `fagui index build`")
@@ -229,4 +239,5 @@ class IndexBuilder:
         with self.store.transaction():
             self.store.delete(doc_ids)
             self.store.resolve_versions()  # another version may now be the one in force
+            self.store.resolve_references()  # references into them now resolve elsewhere, or not
         return self.update(sorted(set(doc_ids) | related))

@@ -77,6 +77,7 @@ class PostgresIndexBuilder(IndexBuilder):
     def build(self) -> Manifest:
         """Index every document of the store from scratch (cached tokens/vectors reused)."""
         with self._writer() as conn:
+            self.ensure_references()
             docs = list(iter_documents(self.store))
             if not any(doc.units for doc in docs):
                 raise IndexError_(f"the store {self.store.describe()} holds no units: run `fagui ingest` first")
@@ -142,6 +143,7 @@ class PostgresIndexBuilder(IndexBuilder):
             if not meta:
                 raise IndexError_("no index in the PostgreSQL database to update: run `fagui index build`")
             manifest = Manifest(**json.loads(meta["manifest"]))
+            self.ensure_references()
             if manifest.embedder != self.embedder.name:
                 raise IndexError_(f"the index was built with {manifest.embedder!r}, not "
                                   f"{self.embedder.name!r}: rebuild with `fagui index build`")

@@ -20,7 +20,7 @@ from corpus.compare import compare_documents
 from corpus.compare_versions import UnknownLaw, VersionError, load_versions, version_diff
 from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
 from corpus.stats import corpus_stats
-from corpus.storebase import StoreUnavailable
+from corpus.storebase import CITED_BY_LIMIT, StoreUnavailable
 from search.asof import NotInForce
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
@@ -196,8 +196,10 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
             collection=collection, type=type, validity=validity)))
         return {"query": q, "facets": result["facets"]}
 
-    @api.get("/articles/{article_id}", summary="条文 (one unit by id)", responses=_errors(404))
-    def article(article_id: str, as_of: str | None = Query(None, pattern=DATE, description=AS_OF)) -> dict[str, Any]:
+    @api.get("/articles/{article_id}", summary="条文 (one unit by id, with what it cites and what cites it)",
+             responses=_errors(404))
+    def article(article_id: str, as_of: str | None = Query(None, pattern=DATE, description=AS_OF),
+                cited_by_limit: int = Query(CITED_BY_LIMIT, ge=0, le=1000)) -> dict[str, Any]:
         with lock:
             unit = searcher.store.get_unit(article_id)
             if unit is None:
@@ -207,10 +209,14 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                 unit = searcher.as_of.article(unit, day)
             doc = searcher.store.get(unit.doc_id, with_units=False)
             validity = searcher.as_of.validity(doc.id, day) if day else doc.validity
+            references = searcher.store.references([unit.id])[unit.id]
+            cited_by, cited_by_count = searcher.store.cited_by([unit.id], cited_by_limit)[unit.id]
         return unit.to_dict() | {"law_title": doc.title, "subtitle": doc.subtitle, "type": doc.doc_type,
                                  "validity": validity, "publish_date": doc.publish_date,
                                  "effective_date": doc.effective_date,
                                  "citation": f"《{doc.title}》{unit.article_label or ''}",
+                                 "references": references, "cited_by": cited_by,
+                                 "cited_by_count": cited_by_count,
                                  **({"as_of": day, "requested_id": article_id} if day else {})}
 
     @api.get("/documents/{doc_id}", summary="全文 (document: text, chapter tree, versions)",

@@ -37,6 +37,12 @@ class SearchResult:
     scores: dict[str, float] = field(default_factory=dict)
     text: str | None = None
     validity_today: str | None = None  # with as_of: `validity` is that day's, this today's
+    # cross-references (条文引用): what this article cites and what cites it, each
+    # {article_id, doc_id, law_title, article_label, validity, kind, detail, later_version};
+    # cited_by entries also carry the citing collection (laws first, then notices, then messages)
+    references: list[dict[str, Any]] = field(default_factory=list)
+    cited_by: list[dict[str, Any]] = field(default_factory=list)   # the first CITED_BY_LIMIT
+    cited_by_count: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

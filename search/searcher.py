@@ -292,6 +292,7 @@ class Searcher:
             results.append(result)
             if len(results) == k:
                 break
+        self._add_references(results)
         response = SearchResponse(
             query=query, results=results, citations=[c.text for c in cited],
             facets=facets(self.meta, ranked) if with_facets else {},
@@ -302,6 +303,14 @@ class Searcher:
             result.validity = self.as_of.validity(result.doc_id, asked.as_of) or result.validity
         response.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return response
+
+    def _add_references(self, results: list[SearchResult]) -> None:
+        """What each result cites and is cited by: two queries for all the results."""
+        ids = [r.article_id for r in results]
+        cites, cited = self.store.references(ids), self.store.cited_by(ids)
+        for result in results:
+            result.references = cites.get(result.article_id, [])
+            result.cited_by, result.cited_by_count = cited.get(result.article_id, ([], 0))
 
     def _article_key(self, uid: str):
         label = self.meta.value(uid, "label")

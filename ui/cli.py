@@ -109,6 +109,7 @@ def ingest_cmd(
             _fail(f"{exc}\n文档库未改变 (the store is unchanged).")
     summary = {"store": db.describe(), "seconds": report.seconds, "sources": report.sources,
                "validity_changes": report.validity_changes,
+               "references": {k: report.references.get(k) for k in ("detected", "resolved", "rows")},
                "documents": db.count("documents"), "units": db.count("units")}
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -72,11 +72,12 @@ class AppHandlers:
             unit = self.searcher.store.get_unit(ref) if ":" in ref else None
             doc = self.searcher.store.get(unit.doc_id if unit else ref)
             versions = self.searcher.store.versions(doc.id) if doc else []
+            references = self.searcher.store.reference_spans([u.id for u in doc.units]) if doc else {}
         if doc is None:
             return f'<div class="fg-note">找不到文档 {views.esc(ref)}。请从检索结果中打开。</div>'
         return (f'<div id="fg-law-view">{views.law_header(doc)}{views.versions_html(versions, doc.id)}'
                 f'<div style="display:grid;grid-template-columns:240px 1fr;gap:16px">'
-                f'{views.chapter_tree(doc)}{views.law_body(doc, unit.id if unit else None)}</div></div>')
+                f'{views.chapter_tree(doc)}{views.law_body(doc, unit.id if unit else None, references)}</div></div>')
 
     def version_choices(self, ref: str) -> tuple[list[tuple[str, str]], str | None, str | None]:
         """(choices, from, to) for the 新旧对照 pickers of the law `ref` opens: the opened

@@ -68,7 +68,8 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
             if day:
                 doc.validity = searcher.as_of.validity(doc_id, day)
             versions = searcher.store.versions(doc_id)
-        return views.law_page(doc, versions, a, day)
+            references = searcher.store.reference_spans([u.id for u in doc.units])
+        return views.law_page(doc, versions, a, day, references)
 
     @app.get("/law/{doc_id}/diff", response_class=HTMLResponse, include_in_schema=False)
     def law_diff_page(doc_id: str, frm: str | None = Query(None, alias="from"), to: str | None = None,

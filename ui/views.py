@@ -20,6 +20,7 @@ CSS = """
 .fg-snippet em{background:#fff8c5;font-style:normal;font-weight:600}
 .fg-law{max-height:70vh;overflow:auto;line-height:1.8}.fg-law .fg-art{padding:4px 8px;border-radius:6px}
 .fg-law .fg-hit,.fg-law .fg-art:target{background:#fff8c5;border-left:4px solid #d4a72c}
+.fg-law a.fg-ref{color:#0a3069;text-decoration:underline dotted}
 .fg-tree{font-size:13px;max-height:70vh;overflow:auto}.fg-h1{font-weight:700;margin-top:12px}
 .fg-note{padding:8px 12px;border-radius:6px;background:#fff8c5;margin:6px 0}
 .fg-today{color:#9a6700;font-size:12px;margin:0 6px 0 2px}
@@ -96,9 +97,31 @@ def chapter_tree(doc: Document) -> str:
     return '<div class="fg-tree">' + ("".join(lines) or "（无章节）") + "</div>"
 
 
-def law_body(doc: Document, article_id: str | None = None) -> str:
+def _linked(text: str, doc_id: str, spans: list[dict[str, Any]]) -> str:
+    """The text escaped, each resolved reference in it (本法第十条, 《刑法》第二十条) a link to
+    the cited article: its anchor on this page, else its law page."""
+    out, at = [], 0
+    for span in spans:
+        start, end = span["start"], span["end"]
+        if start < at or end > len(text) or start >= end:
+            continue  # overlapping or stale (the text changed since): left as text
+        target = span["article_id"]
+        href = f"#{anchor(target)}" if target and span["doc_id"] == doc_id else law_link(span["doc_id"], target)
+        tip = f"{span['law_title']}{span['article_label'] or ''}"
+        out.append(esc(text[at:start]))
+        new_tab = "" if href.startswith("#") else ' target="_blank"'  # another law: keep this page
+        out.append(f'<a class="fg-ref" href="{href}"{new_tab} title="{esc(tip)}">{esc(text[start:end])}</a>')
+        at = end
+    out.append(esc(text[at:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def law_body(doc: Document, article_id: str | None = None,
+             references: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """The whole document: headings where they start, each article with an anchor; the
-    chosen article highlighted (id `fg-hit`, scrolled to by the page)."""
+    chosen article highlighted (id `fg-hit`, scrolled to by the page); references in the
+    text as links when `references` (store.reference_spans) are given."""
+    references = references or {}
     out, previous = [], []
     for unit in doc.units:
         for depth, heading in enumerate(unit.chapter_path):
@@ -106,7 +129,7 @@ def law_body(doc: Document, article_id: str | None = None) -> str:
                 out.append(f'<div class="fg-h1" style="margin-left:{depth * 12}px">{esc(heading)}</div>')
         previous = unit.chapter_path
         hit = unit.id == article_id
-        text = esc(unit.text).replace("\n", "<br>")
+        text = _linked(unit.text, doc.id, references.get(unit.id, []))
         if unit.article_label and not unit.text.startswith(unit.article_label):
             text = f"<b>{esc(unit.article_label)}</b>　{text}"
         out.append(f'<div class="fg-art{" fg-hit" if hit else ""}" id="{anchor(unit.id)}"'
@@ -139,14 +162,15 @@ def law_header(doc: Document) -> str:
 
 
 def law_page(doc: Document, versions: list[dict[str, Any]], article_id: str | None,
-             as_of: str | None = None) -> str:
-    """The standalone page /law/{doc_id}?a=article[&as_of=day] (opened from result cards and citations)."""
+             as_of: str | None = None, references: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    """The standalone page /law/{doc_id}?a=article[&as_of=day] (opened from result cards and
+    citations), references in the text linked to the articles they cite."""
     note = f'<div class="fg-note">时点 {esc(as_of)}：当日施行的版本，时效性为当日状态</div>' if as_of else ""
     return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{esc(doc.title)}</title>"
             f"<style>body{{font-family:'Noto Sans CJK SC',sans-serif;margin:20px;display:grid;"
             f"grid-template-columns:260px 1fr;gap:20px}}{CSS}</style></head><body>"
             f"<div>{chapter_tree(doc)}{versions_html(versions, doc.id)}</div>"
-            f"<div>{note}{law_header(doc)}{law_body(doc, article_id)}</div>"
+            f"<div>{note}{law_header(doc)}{law_body(doc, article_id, references)}</div>"
             "<script>const h=document.querySelector('[data-hit]');if(h)h.scrollIntoView({block:'center'});</script>"
             "</body></html>")
 

@@ -30,6 +30,17 @@ def test_citation_comes_first(searcher):
     assert "二倍的工资" in top.snippet.replace("<em>", "").replace("</em>", "")  # the article's own words
 
 
+def test_results_carry_what_they_cite_and_what_cites_them(searcher):
+    top = searcher.search("劳动合同法第48条", k=3).results[0]  # …依照本法第八十七条规定支付赔偿金
+    assert top.article_id == f"{LABOR}:47"
+    assert [(r["article_id"], r["law_title"], r["article_label"]) for r in top.references] == [
+        (f"{LABOR}:86", "中华人民共和国劳动合同法", "第八十七条")]
+    cited = searcher.search("劳动合同法第87条", k=1).results[0]
+    assert f"{LABOR}:47" in [c["article_id"] for c in cited.cited_by]
+    assert cited.cited_by_count == len(cited.cited_by) >= 1
+    assert {"references", "cited_by", "cited_by_count"} <= cited.to_dict().keys()
+
+
 def test_snippet_highlights_the_query_words(searcher):
     query = "订立书面劳动合同 二倍的工资"
     top = searcher.search(query, k=3, mode="keyword").results[0]

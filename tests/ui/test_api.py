@@ -38,6 +38,16 @@ def test_article_document_and_versions(server):
     assert httpx.get(f"{server}/api/v1/documents/nope").status_code == 404
 
 
+def test_references_in_results_articles_and_law_pages(server):
+    got = httpx.get(f"{server}/api/v1/search", params={"q": "劳动合同法第48条", "k": 1}).json()
+    assert got["results"][0]["references"][0]["article_id"] == f"{LABOR}:86"
+    art = httpx.get(f"{server}/api/v1/articles/{LABOR}:86").json()
+    assert f"{LABOR}:47" in [c["article_id"] for c in art["cited_by"]] and art["cited_by_count"] >= 1
+    assert [r["article_label"] for r in art["references"]] == ["第四十七条"]  # …依照本法第四十七条…
+    page = httpx.get(f"{server}/law/{LABOR}").text
+    assert f'<a class="fg-ref" href="#u-{LABOR}-86"' in page  # 本法第八十七条 in 第四十八条
+
+
 def test_validation_errors_are_readable_422(server):
     bad = httpx.post(f"{server}/api/v1/search", json={"query": "离婚", "k": 1000})
     assert bad.status_code == 422 and "k" in bad.json()["detail"]

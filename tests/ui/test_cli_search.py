@@ -22,7 +22,8 @@ def test_search_json_contract(built_index):
     out = json.loads(proc.stdout)
     assert out["query"] == "劳动合同法第82条" and len(out["results"]) == 3
     top = out["results"][0]
-    for key in ("law_title", "article_label", "article_id", "score", "type", "validity", "snippet"):
+    for key in ("law_title", "article_label", "article_id", "score", "type", "validity", "snippet",
+                "references", "cited_by"):
         assert key in top
     assert (top["law_title"], top["article_label"]) == ("中华人民共和国劳动合同法", "第八十二条")
 
