@@ -16,6 +16,7 @@ class CitedArticle:
     validity: str | None = None
     quote: str = ""
     number: int | None = None
+    via: str | None = None  # followed from a deciding article's reference (第八十二条所引)
 
     @property
     def citation(self) -> str:
@@ -44,6 +45,7 @@ class Answer:
     citations: list[CitedArticle] = field(default_factory=list)
     grounded: bool = False
     related: list[CitedArticle] = field(default_factory=list)
+    followed: list[CitedArticle] = field(default_factory=list)  # articles the cited ones refer to
     similar_messages: list[SimilarMessage] = field(default_factory=list)
     composer: str = "extractive"
     retrieval_query: str = ""
@@ -54,7 +56,7 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        for key in ("citations", "related"):
+        for key in ("citations", "related", "followed"):
             for item, cited in zip(out[key], getattr(self, key)):
                 item["citation"] = cited.citation
         return out

@@ -18,6 +18,7 @@ from assistant.conversation import Turn, retrieval_query
 from assistant.extractive import REFUSAL, ExtractiveComposer, best_quote
 from assistant.llm import LLMConfig, LLMError, OpenAIChatComposer
 from assistant.prompt import build_messages
+from assistant.references import followed_articles
 from assistant.relevance import RelevanceGate, coverage
 from assistant.verify import CitationChecker
 from corpus.model import DOC_TYPES
@@ -91,6 +92,9 @@ class Assistant:
         sources = [CitedArticle(r.law_title, r.article_label, r.article_id, r.validity, number=i)
                    for i, r in enumerate(response.results, start=1)]
         texts = {r.article_id: r.text or "" for r in response.results}
+        with self.lock:
+            followed, followed_texts = followed_articles(response.results, self.searcher.store, len(sources) + 1)
+        sources, texts = sources + followed, texts | followed_texts
         best = max((coverage(words, f"{r.law_title}{r.text}", self.weight) for r in response.results[:3]),
                    default=0.0)
         answerable = bool(sources) and self.gate.answerable(
@@ -121,9 +125,9 @@ class Assistant:
         if not found.answerable:
             extra.setdefault("notice", "没有找到相关条文")
             return Answer(question, REFUSAL, grounded=False, retrieval_query=found.query, **extra)
-        text, cited, related = self.extractive.compose(found.sources, found.texts, found.tokens, self.weight,
-                                                       question_type(question))
-        return Answer(question, text, cited, bool(cited), related, found.similar,
+        text, cited, related, followed = self.extractive.compose(
+            found.sources, found.texts, found.tokens, self.weight, question_type(question))
+        return Answer(question, text, cited, bool(cited), related, followed, found.similar,
                       retrieval_query=found.query, **extra)
 
     def ask(self, question: str, history: list[Turn] | None = None, as_of: str | None = None) -> Answer:
@@ -172,8 +176,10 @@ class Assistant:
             cited.quote = best_quote(found.texts[cited.article_id], found.tokens, self.weight,
                                      question_type(question))
         cited_ids = {c.article_id for c in check.supported}
-        related = [s for s in found.sources if s.article_id not in cited_ids and s.article_label][:3]
+        related = [s for s in found.sources if s.article_id not in cited_ids and s.article_label
+                   and not s.via][:3]
         notice = f"已删除 {len(check.removed)} 处无法核实的引用。" if check.removed else None
-        return Answer(question, check.text.strip(), check.supported, True, related, found.similar,
+        return Answer(question, check.text.strip(), check.supported, True, related,
+                      similar_messages=found.similar,
                       composer="llm", retrieval_query=found.query, removed_citations=check.removed,
                       notice=notice)

@@ -87,11 +87,15 @@ def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
     return f"根据{source.citation}，{body}".rstrip("，") + ("" if body.endswith(("。", "？", "！")) else "。")
 
 
-def render(cited: list[CitedArticle], related: list[CitedArticle], lead: str, route: str | None = None) -> str:
+def render(cited: list[CitedArticle], related: list[CitedArticle], lead: str, route: str | None = None,
+           followed: list[CitedArticle] | None = None) -> str:
     lines = [lead, *([route] if route else []), "", "依据："]
     for c in cited:
         validity = f"（{c.validity}）" if c.validity else ""
         lines.append(f"[{c.number}] {c.citation}{validity}：“{c.quote}”")
+    if followed:
+        lines += ["", "所引条文："]
+        lines += [f"[{f.number}] {f.citation}（{f.via}）：“{f.quote}”" for f in followed]
     if related:
         lines += ["", "相关条文：" + "；".join(r.citation for r in related)]
     return "\n".join(lines)
@@ -108,16 +112,22 @@ class ExtractiveComposer:
 
     def compose(self, sources: list[CitedArticle], texts: dict[str, str], tokens: list[str],
                 weight: Callable[[str], float], kind: str = "other",
-                ) -> tuple[str, list[CitedArticle], list[CitedArticle]]:
-        """`sources`: numbered candidate articles, deciding first; `texts`: their full text by
-        id; `kind`: the question's answer type (answer_types.question_type)."""
-        articles = [s for s in sources if s.article_label]
+                ) -> tuple[str, list[CitedArticle], list[CitedArticle], list[CitedArticle]]:
+        """`sources`: numbered candidate articles, deciding first, then those they refer to
+        (`via` set); `texts`: their full text by id; `kind`: the question's answer type
+        (answer_types.question_type). Returns (text, cited, related, followed references)."""
+        articles = [s for s in sources if s.article_label and not s.via]
         cited = []
         for source in articles[: self.max_cited]:
             source.quote = best_quote(texts[source.article_id], tokens, weight, kind)
             cited.append(source)
         related = articles[self.max_cited: self.max_cited + self.max_related]
         if not cited:
-            return REFUSAL, cited, related
+            return REFUSAL, cited, related, []
+        labels = {f"{c.article_label}所引" for c in cited}
+        followed = [s for s in sources if s.via in labels]
+        for source in followed:
+            source.quote = best_quote(texts[source.article_id], tokens, weight, kind)
         route = routes_line(cited + related, texts) if kind == "remedy" else None
-        return render(cited, related, lead_sentence(cited, tokens, weight, kind), route), cited, related
+        text = render(cited, related, lead_sentence(cited, tokens, weight, kind), route, followed)
+        return text, cited, related, followed

@@ -29,7 +29,8 @@ def format_sources(sources: list[CitedArticle], texts: dict[str, str]) -> str:
     for s in sources:
         body = _clean(texts.get(s.article_id, ""))[:SOURCE_CHARS]
         validity = f"（{s.validity}）" if s.validity else ""
-        blocks.append(f"[{s.number}] 《{_clean(s.law_title)}》{s.article_label or ''}{validity}\n{body}")
+        via = f"（{s.via}）" if s.via else ""  # the article a deciding source refers to
+        blocks.append(f"[{s.number}] 《{_clean(s.law_title)}》{s.article_label or ''}{validity}{via}\n{body}")
     return f"{OPEN}\n" + "\n\n".join(blocks) + f"\n{CLOSE}"
 
 

@@ -91,3 +91,14 @@ def test_questions_without_a_place_are_answered_from_national_law(assistant):
     answer = assistant.ask("公司一直不跟我签书面劳动合同，能要二倍工资吗")
     assert answer.citations and all(not c.law_title.endswith(("条例", "规定")) or "省" not in c.law_title
                                     and "市" not in c.law_title for c in answer.citations)
+
+
+def test_answer_follows_the_articles_it_cites(assistant):
+    # 第八十七条: 依照本法第四十七条规定的经济补偿标准的二倍 — the answer shows 第四十七条 too
+    answer = assistant.ask("劳动合同法第八十七条规定了什么")
+    assert answer.citations[0].article_id == f"{LABOR}:86"
+    followed = {f.article_id: f for f in answer.followed}
+    assert f"{LABOR}:46" in followed and followed[f"{LABOR}:46"].via == "第八十七条所引"
+    assert "所引条文：" in answer.answer and "《中华人民共和国劳动合同法》第四十七条（第八十七条所引）" in answer.answer
+    assert quoted_from(followed[f"{LABOR}:46"].quote, assistant.searcher.store.get_unit(f"{LABOR}:46").text)
+    assert answer.to_dict()["followed"][0]["citation"].startswith("《中华人民共和国劳动合同法》")

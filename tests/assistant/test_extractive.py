@@ -18,7 +18,7 @@ def test_answer_cites_quotes_and_lists_related():
     sources = [CitedArticle("中华人民共和国劳动合同法", f"第{n}条", f"a:{i}", "现行有效", number=i + 1)
                for i, n in enumerate("八十二 十 十四 十一 六".split())]
     texts = {s.article_id: "第" + s.article_label[1:] + " 用人单位应当订立书面劳动合同。" for s in sources}
-    text, cited, related = ExtractiveComposer(max_cited=2, max_related=2).compose(
+    text, cited, related, _ = ExtractiveComposer(max_cited=2, max_related=2).compose(
         sources, texts, ["书面劳动合同"], lambda t: 1.0)
     assert text.startswith("根据《中华人民共和国劳动合同法》第八十二条，用人单位应当订立书面劳动合同。")
     assert "[1] 《中华人民共和国劳动合同法》第八十二条（现行有效）：“第八十二条 用人单位" in text
@@ -28,7 +28,7 @@ def test_answer_cites_quotes_and_lists_related():
 
 
 def test_nothing_to_cite_is_a_refusal():
-    text, cited, _ = ExtractiveComposer().compose([], {}, ["天气"], lambda t: 1.0)
+    text, cited, _, _ = ExtractiveComposer().compose([], {}, ["天气"], lambda t: 1.0)
     assert text == REFUSAL and cited == []
 
 
@@ -51,11 +51,11 @@ def test_a_how_long_question_leads_with_the_time_limit():
     """The lead gives what the question asks (a time), not the article's first sentence."""
     source = CitedArticle("中华人民共和国劳动争议调解仲裁法", "第二十七条", "a:1", "现行有效", number=1)
     tokens = ["拖欠", "劳动报酬", "劳动关系", "申请仲裁"]
-    text, _, _ = ExtractiveComposer().compose([source], {"a:1": DEADLINE}, tokens, lambda t: 1.0, kind="time")
+    text, _, _, _ = ExtractiveComposer().compose([source], {"a:1": DEADLINE}, tokens, lambda t: 1.0, kind="time")
     lead = text.split("\n", 1)[0]
     assert lead.startswith("根据《中华人民共和国劳动争议调解仲裁法》第二十七条，")
     assert "一年" in lead, lead
-    plain, _, _ = ExtractiveComposer().compose([CitedArticle(**{**source.__dict__, "quote": ""})],
+    plain, _, _, _ = ExtractiveComposer().compose([CitedArticle(**{**source.__dict__, "quote": ""})],
                                                {"a:1": DEADLINE}, tokens, lambda t: 1.0)
     assert "一年" not in plain.split("\n", 1)[0]  # without the type the best-covered sentence leads
 
@@ -65,7 +65,7 @@ def test_the_lead_comes_from_the_first_cited_article_that_answers_the_type():
     second = CitedArticle("中华人民共和国社会保险法", "第八十二条", "a:2", "现行有效", number=2)
     texts = {"a:1": "用人单位认为社会保险费征收机构的行为侵害自己合法权益的，可以依法申请行政复议或者提起行政诉讼。",
              "a:2": "任何组织或者个人有权对违反社会保险法律、法规的行为进行举报、投诉。"}
-    text, _, _ = ExtractiveComposer().compose([second, first], texts, ["社会保险", "投诉"], lambda t: 1.0,
+    text, _, _, _ = ExtractiveComposer().compose([second, first], texts, ["社会保险", "投诉"], lambda t: 1.0,
                                               kind="remedy")
     assert text.startswith("根据《中华人民共和国社会保险法》第八十二条，任何组织或者个人有权对违反社会保险")
 
@@ -77,12 +77,12 @@ def test_a_what_to_do_answer_says_where_to_turn_as_the_articles_name_it():
                     "不愿调解、调解不成或者达成调解协议后不履行的，可以向劳动争议仲裁委员会申请仲裁；"
                     "对仲裁裁决不服的，除本法另有规定的外，可以向人民法院提起诉讼。",
              "a:2": "劳动者合法权益受到侵害的，有权要求有关部门依法处理，或者依法申请仲裁、提起诉讼。"}
-    text, _, _ = ExtractiveComposer(max_cited=1).compose([first, other], texts, ["劳动争议"], lambda t: 1.0,
+    text, _, _, _ = ExtractiveComposer(max_cited=1).compose([first, other], texts, ["劳动争议"], lambda t: 1.0,
                                                          kind="remedy")
     route = text.split("\n")[1]
     assert route.startswith("可以求助：向调解组织申请调解（《中华人民共和国劳动争议调解仲裁法》第五条）；")
     assert "向劳动争议仲裁委员会申请仲裁" in route and "向人民法院提起诉讼" in route
-    plain, _, _ = ExtractiveComposer(max_cited=1).compose([first, other], texts, ["劳动争议"], lambda t: 1.0,
+    plain, _, _, _ = ExtractiveComposer(max_cited=1).compose([first, other], texts, ["劳动争议"], lambda t: 1.0,
                                                           kind="time")
     assert "可以求助" not in plain
 
@@ -93,5 +93,5 @@ def test_a_number_in_an_unrelated_later_article_does_not_lead():
     texts = {"a:1": "因拖欠劳动报酬发生的劳动争议，劳动者可以申请劳动仲裁。",
              "a:2": "向其支付经济补偿的年限最高不超过十二年。"}
     tokens = ["拖欠", "劳动报酬", "劳动仲裁", "年"]
-    text, _, _ = ExtractiveComposer().compose([first, later], texts, tokens, lambda t: 1.0, kind="time")
+    text, _, _, _ = ExtractiveComposer().compose([first, later], texts, tokens, lambda t: 1.0, kind="time")
     assert text.startswith("根据《中华人民共和国劳动争议调解仲裁法》第二条，因拖欠劳动报酬"), text.split("\n")[0]

@@ -61,3 +61,25 @@ def test_law_page_links_its_versions_to_a_comparison(page, app_url):
     moved = comparison.locator("tr[data-status='移动']").first.inner_text()
     assert moved.count("第") >= 2  # 第X条 -> 第Y条, one label in each column
     shot(comparison, "law-diff-page")
+
+
+LABOR = "22c5555e8f974b99963b8aab36005d0e"
+
+
+def test_law_page_links_references_to_the_cited_articles(page, app_url):
+    law = page.context.new_page()
+    law.goto(f"{app_url}/law/{LABOR}?a={LABOR}:86")
+    link = law.locator("[data-hit] a.fg-ref").first  # 第八十七条: 依照本法第四十七条规定的…
+    assert link.inner_text() == "本法第四十七条" and link.get_attribute("href") == f"#u-{LABOR}-46"
+    shot(law, "law-references")
+    link.click()
+    assert law.url.endswith(f"#u-{LABOR}-46")
+    target = law.locator(f"#u-{LABOR}-46").bounding_box()
+    assert 0 <= target["y"] < law.viewport_size["height"], "the cited article is scrolled into view"
+    # the same links inside the app's 法规全文 tab
+    page.get_by_role("tab", name="法规全文").click()
+    ref = page.get_by_label("条文或文档编号")
+    ref.fill(f"{LABOR}:86")
+    ref.press("Enter")
+    page.wait_for_selector("#fg-law [data-hit] a.fg-ref")
+    assert "本法第四十七条" in page.locator("#fg-law [data-hit] a.fg-ref").first.inner_text()
