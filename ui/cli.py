@@ -365,6 +365,11 @@ def _print_results(response: dict) -> None:
     for rank, hit in enumerate(response["results"], 1):
         snippet = hit["snippet"].replace("<em>", "【").replace("</em>", "】")
         print(f"{rank:>2}. {hit['citation']} [{hit['type']}·{hit['validity']}] {hit['score']:.4f}\n    {snippet}")
+        cites = [f"《{r['law_title']}》{r['article_label'] or ''}" for r in hit.get("references") or []]
+        if cites:
+            print("    引用 cites: " + "，".join(cites[:5]) + ("…" if len(cites) > 5 else ""))
+        if hit.get("cited_by_count"):
+            print(f"    被引 cited by: {hit['cited_by_count']}")
     if not response["results"]:
         print("没有找到结果 (no results): 试试更短的关键词或去掉筛选条件。")
 
