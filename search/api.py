@@ -239,16 +239,16 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                                  **({"as_of": day, "requested_id": doc_id} if day else {})}
 
     @api.get("/documents/{doc_id}/diff", summary="新旧对照 (two versions of a law, article by article)",
-             responses=_errors(404, 422), description=DIFF_HELP)
+             responses=_errors(404), description=DIFF_HELP)
     def diff(doc_id: str, frm: str | None = Query(None, alias="from", description=FROM_HELP),
              to: str | None = Query(None, description="版本 id 或日期 YYYY-MM-DD (default: doc_id)")) -> dict[str, Any]:
         try:
             with lock:
                 versions = load_versions(searcher.store, doc_id, frm, to)
-        except UnknownLaw as exc:
+        except (UnknownLaw, VersionError) as exc:
+            # a version that does not exist as named (an id of another law, a day before the
+            # first version, an impossible date, no earlier version): no such comparison
             raise HTTPException(404, str(exc)) from None
-        except VersionError as exc:
-            raise HTTPException(422, str(exc)) from None
         return version_diff(*versions)  # the comparison itself needs no lock
 
     @api.get("/health", summary="健康检查")

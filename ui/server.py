@@ -80,10 +80,8 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
         try:
             with lock:
                 diff = diff_versions(searcher.store, doc_id, frm, to)
-        except LookupError as exc:
+        except (LookupError, ValueError) as exc:  # no such version, as in the API
             raise HTTPException(404, str(exc)) from None
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from None
         return diffview.diff_page(diff, show_unchanged=all)
 
     if settings.read_requires_key:

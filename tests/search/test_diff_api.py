@@ -1,5 +1,5 @@
 """GET /documents/{id}/diff (新旧对照): versions by id or by date, the documented JSON, 404 for an
-unknown document and a readable 422 for a bad date or one before every version; on a small
+unknown document, and 404 with a readable reason for a version that does not exist as named (a bad date, one before every version); on a small
 constructed law with three versions and on the real 公司法 2018 -> 2023."""
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def test_defaults_are_this_version_and_the_one_before(client):
     body = client.get("/documents/v2/diff").json()
     assert (body["from"]["id"], body["to"]["id"]) == ("v1", "v2")
     first = client.get("/documents/v1/diff")
-    assert first.status_code == 422 and "no version of this law before v1" in first.json()["detail"]
+    assert first.status_code == 404 and "no version of this law before v1" in first.json()["detail"]
 
 
 @pytest.mark.parametrize("params, message", [
@@ -83,16 +83,16 @@ def test_defaults_are_this_version_and_the_one_before(client):
     ({"from": "2007-02-30"}, "not a calendar date"),
     ({"to": "2007/09/01"}, "neither a version of this law nor a date YYYY-MM-DD"),
 ])
-def test_bad_dates_are_readable_422(client, params, message):
+def test_bad_dates_are_readable_404(client, params, message):
     response = client.get("/documents/v3/diff", params=params)
-    assert response.status_code == 422 and message in response.json()["detail"]
+    assert response.status_code == 404 and message in response.json()["detail"]
 
 
-def test_unknown_document_is_404_and_one_without_versions_422(client):
+def test_unknown_document_and_one_without_versions_are_404(client):
     response = client.get("/documents/nope/diff")
     assert response.status_code == 404 and "nope" in response.json()["detail"]
     alone = client.get("/documents/notice/diff")
-    assert alone.status_code == 422 and "no version of this law before notice (1 in the store)" in alone.json()["detail"]
+    assert alone.status_code == 404 and "no version of this law before notice (1 in the store)" in alone.json()["detail"]
     itself = client.get("/documents/notice/diff", params={"from": "notice"}).json()
     assert itself["counts"]["未变"] == 4 and itself["from"]["id"] == itself["to"]["id"] == "notice"
 

@@ -1,5 +1,6 @@
 """The web app's browser fixtures, shared by the browser test files: one `fagui serve` over the
-small real app index and one headless Chromium for the whole session."""
+small real app index for the session, a headless Chromium per test file (playwright's sync API
+allows one running instance at a time: test_browser_decision starts its own)."""
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,7 @@ def app_url(app_index, tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with playwright.sync_playwright() as p:

@@ -66,8 +66,9 @@ def test_law_page_lists_its_versions(page, app_index, app_url):
     text = history.inner_text()
     assert "2018-10-26" in text and "2023-12-29" in text and "已修改" in text and "现行有效" in text
     assert "（本页）" in history.locator("li", has_text="2018-10-26").inner_text()
-    link = history.locator("a")
+    link, compare = history.locator("a:not(.fg-cmp)"), history.locator("a.fg-cmp")
     assert link.count() == 1 and link.get_attribute("href").startswith(f"/law/{new.id}")
+    assert compare.get_attribute("href") == f"/law/{old.id}/diff?from={old.id}&to={new.id}"
 
 
 def test_ask_shows_a_cited_answer_and_similar_messages(page):
