@@ -75,6 +75,22 @@ class RetrievalRequest(BaseModel):
     metadata_condition: MetadataCondition | None = None
 
 
+class Record(BaseModel):
+    content: str
+    score: float = Field(..., ge=0, le=1)
+    title: str
+    metadata: dict[str, Any]
+
+
+class RetrievalResponse(BaseModel):
+    records: list[Record]
+
+
+class DifyErrorBody(BaseModel):
+    error_code: int = Field(..., description="1001 header format, 1002 authorization, 2001 knowledge id, 3001 invalid body")
+    error_msg: str
+
+
 def knowledge_filters(knowledge_id: str) -> SearchFilters:
     """`laws:法律,行政法规` -> filters; DifyError 2001 for a name we do not have."""
     collection, _, types = knowledge_id.strip().partition(":")
@@ -188,11 +204,13 @@ def add_dify_routes(api: FastAPI, searcher: Searcher, keys: KeyStore) -> None:
     lock = api.state.search_lock
     on_query = getattr(api.state, "on_query", None)
 
+    # the body is read by hand (auth first, errors in Dify's form), so its schema is declared here
+    body_schema = {"required": True, "content": {"application/json": {"schema": _inlined(RetrievalRequest)}}}
     @api.post("/dify/retrieval", summary="Dify 外部知识库检索 (External Knowledge API)",
-              responses={200: {"description": "{records: [{content, score, title, metadata}]}"},
-                         400: {"description": "{error_code: 3001, error_msg}"},
-                         403: {"description": "{error_code: 1001 | 1002, error_msg}"},
-                         404: {"description": "{error_code: 2001, error_msg}"}})
+              response_model=RetrievalResponse, openapi_extra={"requestBody": body_schema},
+              responses={400: {"model": DifyErrorBody, "description": "invalid body (3001)"},
+                         403: {"model": DifyErrorBody, "description": "bad header (1001) or key (1002)"},
+                         404: {"model": DifyErrorBody, "description": "unknown knowledge id (2001)"}})
     async def dify_retrieval(request: Request) -> JSONResponse:
         try:
             body = await _authorised_body(request, keys)
@@ -204,6 +222,20 @@ def add_dify_routes(api: FastAPI, searcher: Searcher, keys: KeyStore) -> None:
         except DifyError as exc:
             return exc.response()
         return JSONResponse({"records": records})
+
+
+def _inlined(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with its $defs written in place (no refs to resolve elsewhere)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(defs[node["$ref"].rsplit("/", 1)[1]])
+            return {k: inline(v) for k, v in node.items()}
+        return [inline(v) for v in node] if isinstance(node, list) else node
+    return inline(schema)
 
 
 async def _authorised_body(request: Request, keys: KeyStore) -> RetrievalRequest:

@@ -53,7 +53,8 @@ def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None) -> MCP
     """The MCP server over one loaded searcher; `lock` serialises searcher calls (shared with
     the REST API when mounted in `fagui serve`)."""
     lock = lock or threading.RLock()
-    mcp = MCPServer("fagui", title="fagui 法规检索", instructions=INSTRUCTIONS, version="1")
+    # WARNING: the SDK configures the root logger at construction; INFO would flood serve's log
+    mcp = MCPServer("fagui", title="fagui 法规检索", instructions=INSTRUCTIONS, version="1", log_level="WARNING")
 
     def checked(call):
         """Run `call` under the lock; our own refusals become tool errors with their message."""
