@@ -119,3 +119,18 @@ def test_http_bad_input_is_a_tool_error(http_server):
     _, (long,) = run(session(over_http(http_server, http_server.reader), [
         ("search_laws", {"query": "劳动合同" * 2_500})]))  # 10,000 characters: searched, cut to its head
     assert not long.is_error and long.structured_content["notice"]
+
+
+COMPANY_2018, COMPANY_2023 = "346e158f261d4a6c888ab67f87331c78", "63b57441812b41ec9e96b1fa27d3eb44"
+
+
+def test_http_as_of_gives_the_version_of_that_day(http_server):
+    _, (found, article, early) = run(session(over_http(http_server, http_server.reader), [
+        ("search_laws", {"query": "公司法第一条", "k": 3, "as_of": "2020-01-01"}),
+        ("get_article", {"article_id": f"{COMPANY_2023}:0", "as_of": "2019-06-30"}),
+        ("get_document", {"doc_id": COMPANY_2018, "as_of": "1990-01-01"}),
+    ]))
+    top = found.structured_content["results"][0]
+    assert (top["doc_id"], top["validity"], top["validity_today"]) == (COMPANY_2018, "现行有效", "已修改")
+    assert article.structured_content["doc_id"] == COMPANY_2018
+    assert early.is_error and "尚未施行" in early.content[0].text
