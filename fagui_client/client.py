@@ -148,11 +148,10 @@ class FaguiClient:
         for attempt in range(self.retries + 1):
             try:
                 response = self.http.request(method, url, **kwargs)
-            except httpx.TimeoutException as exc:
-                if attempt < self.retries:
-                    continue
-                raise FaguiUnavailable(f"fagui did not answer in time: {exc}") from None
-            except httpx.TransportError as exc:
+            except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+                # the server has the request and is slow: asking again would only add load
+                raise FaguiUnavailable(f"fagui did not answer in time: {exc!r}") from None
+            except httpx.TransportError as exc:  # not reached (down, restarting): try again shortly
                 if attempt < self.retries:
                     time.sleep(min(2 ** attempt * 0.2, 2.0))
                     continue

@@ -752,6 +752,7 @@ def mcp_cmd(
     (MCP over stdio for agents; `fagui serve` also serves MCP over HTTP at /mcp)."""
     import logging
     import sys
+    import threading
 
     # stdout carries the protocol: anything else printed there would corrupt it
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
@@ -759,10 +760,11 @@ def mcp_cmd(
     from ui.mcp_server import build_mcp
 
     searcher = _searcher(store, index_dir)
+    lock = threading.RLock()  # tools run in worker threads; the searcher is not thread-safe
     stdout, sys.stdout = sys.stdout, sys.stderr  # a library's stray print goes to stderr
     try:
-        assistant = Assistant(searcher, _llm_config(llm_base_url, llm_model, llm_api_key))
-        mcp = build_mcp(searcher, assistant)
+        assistant = Assistant(searcher, _llm_config(llm_base_url, llm_model, llm_api_key), lock=lock)
+        mcp = build_mcp(searcher, assistant, lock)
     finally:
         sys.stdout = stdout
     mcp.run("stdio")

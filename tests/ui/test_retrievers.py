@@ -56,6 +56,8 @@ def test_client_errors_are_typed(server):
             stranger.search("劳动合同")
     with FaguiClient("http://127.0.0.1:9", retries=1, timeout=2) as nowhere, pytest.raises(FaguiUnavailable):
         nowhere.health()
+    with FaguiClient(server.base, server.reader, timeout=0.001) as hasty, pytest.raises(FaguiUnavailable):
+        hasty.ask("劳动合同法第八十二条规定了什么")  # too slow for its timeout: one clear error
 
 
 def test_langchain_retriever_in_a_runnable_chain(server):
