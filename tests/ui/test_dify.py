@@ -6,13 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.keyed import LABOR, keyed_server
+from tests.keyed import LABOR
 
 
 @pytest.fixture(scope="module")
-def server(app_index, tmp_path_factory):
-    with keyed_server(app_index, tmp_path_factory.mktemp("dify-config")) as running:
-        yield running
+def server(keyed_app_server):
+    return keyed_app_server
 
 
 def retrieve(server, body, key=None, headers=None):

@@ -14,7 +14,7 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from tests.keyed import LABOR, keyed_server
+from tests.keyed import LABOR
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 TOOLS = {"search_laws", "get_article", "get_document", "ask", "similar_messages"}
@@ -26,9 +26,8 @@ def run(coro):
 
 
 @pytest.fixture(scope="module")
-def http_server(app_index, tmp_path_factory):
-    with keyed_server(app_index, tmp_path_factory.mktemp("mcp-config")) as running:
-        yield running
+def http_server(keyed_app_server):
+    return keyed_app_server
 
 
 def over_http(server, key):

@@ -17,15 +17,14 @@ from fagui_client import (FaguiAuthError, FaguiClient, FaguiInvalidRequest, Fagu
 from fagui_client.langchain import FaguiRetriever as LangChainRetriever
 from fagui_client.llamaindex import FaguiRetriever as LlamaIndexRetriever
 from tests.conftest import SearchIndex
-from tests.keyed import LABOR, keyed_server
+from tests.keyed import LABOR
 
 CITATION = "《中华人民共和国劳动合同法》第八十二条"
 
 
 @pytest.fixture(scope="module")
-def server(app_index, tmp_path_factory):
-    with keyed_server(app_index, tmp_path_factory.mktemp("client-config")) as running:
-        yield running
+def server(keyed_app_server):
+    return keyed_app_server
 
 
 def test_client_search_article_document_ask(server):
