@@ -7,7 +7,8 @@ Knowledge API, so the endpoint to register in Dify is `…/api/v1/dify` (Dify ap
   2001 unknown knowledge id (404); our own 3001 for an invalid body or an unsupported
   metadata_condition (400). Never a 500 with a trace.
 - `knowledge_id` names a collection, optionally with 效力级别: `laws`, `laws:行政法规`,
-  `laws:法律,行政法规`, `notices`, `messages`, `all` (laws and notices).
+  `laws:法律,行政法规`, `notices`, `messages`, `all` (laws and notices) — or a saved filter
+  (ui/knowledge.py: `knowledge.json` in the config directory).
 - records: `content` (the citation line, then the text), `score` in 0-1 that falls with our rank
   (Dify re-sorts by it), `title` (《…》第X条), `metadata` always an object.
 """
@@ -28,6 +29,7 @@ from search.query import QueryError, SearchFilters, make_filters, split_values
 from search.results import SearchResult
 from search.searcher import Searcher
 from ui.keys import KeyStore
+from ui.knowledge import SavedFilters
 
 MAX_TOP_K = 100  # as the REST API's k
 ALL = "all"
@@ -91,11 +93,16 @@ class DifyErrorBody(BaseModel):
     error_msg: str
 
 
-def knowledge_filters(knowledge_id: str) -> SearchFilters:
-    """`laws:法律,行政法规` -> filters; DifyError 2001 for a name we do not have."""
+def knowledge_filters(knowledge_id: str, saved: SavedFilters | None = None) -> SearchFilters:
+    """`laws:法律,行政法规` or a saved filter's name -> filters; DifyError 2001 for a name we do
+    not have."""
+    found = saved.get(knowledge_id.strip()) if saved else None
+    if found is not None:
+        return found
     collection, _, types = knowledge_id.strip().partition(":")
-    unknown = DifyError(404, 2001, f"The knowledge does not exist: {knowledge_id!r}. Use one of "
-                        f"{', '.join(COLLECTIONS)}, {ALL}, optionally with 效力级别 as in laws:行政法规")
+    names = ", ".join([*COLLECTIONS, ALL, *(saved.names() if saved else [])])
+    unknown = DifyError(404, 2001, f"The knowledge does not exist: {knowledge_id!r}. Use one of {names}, "
+                        "optionally with 效力级别 as in laws:行政法规")
     if collection != ALL and collection not in COLLECTIONS:
         raise unknown
     if any(t not in DOC_TYPES for t in split_values(types) or []):
@@ -199,8 +206,8 @@ def _record(searcher: Searcher, result: SearchResult, score: float) -> dict[str,
             "metadata": {k: v for k, v in metadata.items() if v not in (None, "")}}
 
 
-def add_dify_routes(api: FastAPI, searcher: Searcher, keys: KeyStore) -> None:
-    """POST /dify/retrieval on `api` (sharing its search lock)."""
+def add_dify_routes(api: FastAPI, searcher: Searcher, keys: KeyStore, saved: SavedFilters | None = None) -> None:
+    """POST /dify/retrieval on `api` (sharing its search lock); `saved` names further scopes."""
     lock = api.state.search_lock
     on_query = getattr(api.state, "on_query", None)
 
@@ -214,7 +221,7 @@ def add_dify_routes(api: FastAPI, searcher: Searcher, keys: KeyStore) -> None:
     async def dify_retrieval(request: Request) -> JSONResponse:
         try:
             body = await _authorised_body(request, keys)
-            filters = apply_conditions(knowledge_filters(body.knowledge_id), body.metadata_condition)
+            filters = apply_conditions(knowledge_filters(body.knowledge_id, saved), body.metadata_condition)
             if on_query:
                 on_query("dify", body.query)
 

@@ -23,6 +23,7 @@ from ui.admin import add_admin_routes
 from ui.audit import AuditLog
 from ui.dify import add_dify_routes
 from ui.keys import KeyStore
+from ui.knowledge import SavedFilters
 from ui.mcp_server import build_mcp, http_app, with_session_manager
 from ui.querylog import QueryLog
 from ui.security import SecurityMiddleware
@@ -47,7 +48,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     keys = KeyStore(settings.config_dir)
     add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
                      state / "uploads", int(settings.max_request_mb * 1024 * 1024))
-    add_dify_routes(api, searcher, keys)
+    add_dify_routes(api, searcher, keys, SavedFilters(settings.config_dir))
     app.mount("/api/v1", api)
     mcp = build_mcp(searcher, assistant, lock)  # MCP over streamable HTTP for agents
     app.router.routes.extend(http_app(mcp).routes)  # POST /mcp itself, no redirect to /mcp/

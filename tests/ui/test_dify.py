@@ -3,6 +3,9 @@ examples, its error codes (1001 header, 1002 key, 2001 knowledge id) and our 300
 body or an unsupported metadata condition — never a 500."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -127,3 +130,20 @@ def test_metadata_conditions_we_support(server):
 def test_unsupported_metadata_conditions_are_refused(server, condition):
     response = retrieve(server, example(metadata_condition=condition))
     assert response.status_code == 400 and response.json()["error_code"] == 3001
+
+
+def test_saved_filters_are_knowledge_ids(server):
+    saved = {"shanghai": {"collection": "laws", "region": "上海", "validity": "all"},
+             "broken": {"type": "法规"}, "odd": {"colour": "red"}}
+    path = Path(server.env["FAGUI_CONFIG_DIR"]) / "knowledge.json"
+    path.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    try:
+        records = retrieve(server, example("shanghai", "备案审查", top_k=5)).json()["records"]
+        assert records and all(r["metadata"]["region"] == "上海" for r in records)
+        for name in ("broken", "odd"):  # entries that do not validate are left out, not half-applied
+            response = retrieve(server, example(name))
+            assert response.status_code == 404 and response.json()["error_code"] == 2001
+            assert "shanghai" in response.json()["error_msg"]
+    finally:
+        path.unlink()
+    assert retrieve(server, example("shanghai")).json()["error_code"] == 2001  # re-read when removed
