@@ -224,7 +224,6 @@ def add_dify_routes(api: FastAPI, searcher: Searcher, keys: KeyStore, saved: Sav
             filters = apply_conditions(knowledge_filters(body.knowledge_id, saved), body.metadata_condition)
             if on_query:
                 on_query("dify", body.query)
-
             records = [] if filters is None else await run_in_threadpool(_retrieve, searcher, lock, body, filters)
         except DifyError as exc:
             return exc.response()

@@ -73,6 +73,11 @@ def test_http_needs_a_read_key(http_server):
                      headers={"Accept": "application/json, text/event-stream"})
     assert raw.status_code == 401 and raw.headers["www-authenticate"] == "Bearer"
     assert raw.json()["error"]["message"].startswith("a reader key is needed")  # JSON-RPC's error form
+    accept = {"Accept": "application/json, text/event-stream", "Authorization": f"Bearer {http_server.reader}"}
+    for body in (b"{not json", b'{"jsonrpc": "2.0", "id": 1, "method": "no/such"}', "劳".encode() * 10_000):
+        garbled = httpx.post(f"{http_server.base}/mcp", content=body,
+                             headers=accept | {"Content-Type": "application/json"})
+        assert garbled.status_code < 500 and "error" in garbled.json() and "Traceback" not in garbled.text
     for key in (None, http_server.revoked):
         with pytest.raises(Exception) as refused:
             run(session(over_http(http_server, key), []))
