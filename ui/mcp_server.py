@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
@@ -49,10 +49,13 @@ def _hit(r: dict[str, Any]) -> dict[str, Any]:
     return {k: r[k] for k in keys if r.get(k) not in (None, "", [])}
 
 
-def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None) -> MCPServer:
+def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None,
+              on_query: Callable[[str, str], None] | None = None) -> MCPServer:
     """The MCP server over one loaded searcher; `lock` serialises searcher calls (shared with
-    the REST API when mounted in `fagui serve`)."""
+    the REST API when mounted in `fagui serve`); `on_query(route, text)` sees each query (the
+    optional query log, as for the REST API)."""
     lock = lock or threading.RLock()
+    seen = on_query or (lambda route, text: None)
     # WARNING: the SDK configures the root logger at construction; INFO would flood serve's log
     mcp = MCPServer("fagui", title="fagui 法规检索", instructions=INSTRUCTIONS, version="1", log_level="WARNING")
 
@@ -80,6 +83,7 @@ def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None) -> MCP
     ) -> dict[str, Any]:
         """检索法律法规条文、政策文件与群众留言。每条结果带引用 citation（《法规全称》第X条）、条文 id（article_id）、
         效力级别、时效性和原文。Search Chinese laws, policy documents and citizen messages."""
+        seen("mcp.search_laws", query)
         response = checked(lambda: searcher.search(query, k=k, with_facets=False, filters=make_filters(
             collection or "laws,notices", type, validity, region, issuer, since, until, as_of)).to_dict())
         return {"query": query, "results": [_hit(r) for r in response["results"]],
@@ -123,6 +127,7 @@ def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None) -> MCP
     ) -> dict[str, Any]:
         """智能问答：只依据检索到的条文作答，引用均经核验（《法规全称》第X条 与条文 id）；找不到依据时如实说明。
         A grounded answer with verified citations."""
+        seen("mcp.ask", question)
         try:
             answer = assistant.ask(question, None, make_filters(as_of=as_of).as_of).to_dict()
         except (QueryError, NotInForce, ValueError) as exc:
@@ -139,6 +144,7 @@ def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None) -> MCP
         k: Annotated[int, Field(ge=1, le=20, description="返回条数 (1-20)")] = 3,
     ) -> dict[str, Any]:
         """查找相似的群众留言及其官方答复（身份证号、电话已打码）。Similar past citizen messages with the official reply."""
+        seen("mcp.similar_messages", query)
         try:
             found = assistant.similar_messages(query, k)
         except (QueryError, ValueError) as exc:

@@ -50,7 +50,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
                      state / "uploads", int(settings.max_request_mb * 1024 * 1024))
     add_dify_routes(api, searcher, keys, SavedFilters(settings.config_dir))
     app.mount("/api/v1", api)
-    mcp = build_mcp(searcher, assistant, lock)  # MCP over streamable HTTP for agents
+    mcp = build_mcp(searcher, assistant, lock, log.record if log else None)  # MCP over streamable HTTP for agents
     app.router.routes.extend(http_app(mcp).routes)  # POST /mcp itself, no redirect to /mcp/
     # every worker picks up an index another process published (CLI update, a sibling worker's upload)
     watcher = GenerationWatcher(searcher, lock, assistant.refresh, settings.reload_seconds)
