@@ -23,6 +23,7 @@ from pydantic import Field
 from assistant.assistant import Assistant
 from corpus.model import COLLECTIONS, DOC_TYPES
 from search.api import article_record, document_record
+from ui.mcp_models import AskOutput, LawHit, Message, MessagesOutput, SearchOutput
 from search.asof import NotInForce
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
@@ -43,10 +44,8 @@ INSTRUCTIONS = ("fagui 是中国法律法规、政策文件与政务留言的检
 
 def _hit(r: dict[str, Any]) -> dict[str, Any]:
     """One search result as an agent needs it: citation and id first, the text, then the facts."""
-    keys = ("citation", "article_id", "doc_id", "law_title", "article_label", "type", "validity",
-            "validity_today", "collection", "issuer", "region", "doc_number", "publish_date",
-            "effective_date", "chapter_path", "score", "text")
-    return {k: r[k] for k in keys if r.get(k) not in (None, "", [])}
+    keys = LawHit.model_fields
+    return {k: r[k] for k in keys if r.get(k) not in (None, "", [])} | {"citation": r.get("citation") or f"《{r['law_title']}》"}
 
 
 def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None,
@@ -80,15 +79,14 @@ def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None,
         since: Annotated[Day, Field(description="发布日期不早于 YYYY-MM-DD")] = None,
         until: Annotated[Day, Field(description="发布日期不晚于 YYYY-MM-DD")] = None,
         as_of: Annotated[Day, Field(description="时点 YYYY-MM-DD：按当日有效的版本检索，时效性标注为当日状态")] = None,
-    ) -> dict[str, Any]:
+    ) -> SearchOutput:
         """检索法律法规条文、政策文件与群众留言。每条结果带引用 citation（《法规全称》第X条）、条文 id（article_id）、
         效力级别、时效性和原文。Search Chinese laws, policy documents and citizen messages."""
         seen("mcp.search_laws", query)
         response = checked(lambda: searcher.search(query, k=k, with_facets=False, filters=make_filters(
             collection or "laws,notices", type, validity, region, issuer, since, until, as_of)).to_dict())
-        return {"query": query, "results": [_hit(r) for r in response["results"]],
-                "citations_in_query": response["citations"], **({"notice": response["notice"]}
-                                                               if response.get("notice") else {})}
+        return SearchOutput(query=query, results=[LawHit(**_hit(r)) for r in response["results"]],
+                            citations_in_query=response["citations"], notice=response.get("notice"))
 
     @mcp.tool(annotations=READ_ONLY)
     def get_article(
@@ -124,7 +122,7 @@ def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None,
     def ask(
         question: Annotated[str, Field(min_length=1, max_length=2_000, pattern=r"\S", description="用大白话提出的法律问题")],
         as_of: Annotated[Day, Field(description="时点 YYYY-MM-DD：依当日有效的版本回答")] = None,
-    ) -> dict[str, Any]:
+    ) -> AskOutput:
         """智能问答：只依据检索到的条文作答，引用均经核验（《法规全称》第X条 与条文 id）；找不到依据时如实说明。
         A grounded answer with verified citations."""
         seen("mcp.ask", question)
@@ -133,24 +131,23 @@ def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None,
         except (QueryError, NotInForce, ValueError) as exc:
             raise ToolError(str(exc)) from None
         cite = ("citation", "article_id", "law_title", "article_label", "validity", "quote")
-        return {"answer": answer["answer"], "grounded": answer["grounded"],
-                "citations": [{k: c[k] for k in cite if c.get(k)} for c in answer["citations"]],
-                "related": [{k: c[k] for k in cite[:5] if c.get(k)} for c in answer["related"]],
-                **({"notice": answer["notice"]} if answer.get("notice") else {})}
+        return AskOutput(answer=answer["answer"], grounded=answer["grounded"], notice=answer.get("notice"),
+                         citations=[{k: c[k] for k in cite if c.get(k)} for c in answer["citations"]],
+                         related=[{k: c[k] for k in cite[:5] if c.get(k)} for c in answer["related"]])
 
     @mcp.tool(annotations=READ_ONLY)
     def similar_messages(
         query: Query,
         k: Annotated[int, Field(ge=1, le=20, description="返回条数 (1-20)")] = 3,
-    ) -> dict[str, Any]:
+    ) -> MessagesOutput:
         """查找相似的群众留言及其官方答复（身份证号、电话已打码）。Similar past citizen messages with the official reply."""
         seen("mcp.similar_messages", query)
         try:
             found = assistant.similar_messages(query, k)
         except (QueryError, ValueError) as exc:
             raise ToolError(str(exc)) from None
-        return {"messages": [{"message_id": m.id, "title": m.title, "question": m.question, "reply": m.reply,
-                              "date": m.date, "issuer": m.issuer, "score": m.score} for m in found]}
+        return MessagesOutput(messages=[Message(message_id=m.id, title=m.title, question=m.question, reply=m.reply,
+                                                date=m.date, issuer=m.issuer, score=m.score) for m in found])
 
     return mcp
 
