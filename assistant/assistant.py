@@ -103,12 +103,14 @@ class Assistant:
         similar = self.similar_messages(query) if answerable else []
         return Retrieval(query, sources, texts, tokens, answerable, similar)
 
-    def similar_messages(self, query: str) -> list[SimilarMessage]:
-        """Past citizen messages on the same matter that have an official reply."""
+    def similar_messages(self, query: str, k: int | None = None) -> list[SimilarMessage]:
+        """Past citizen messages on the same matter that have an official reply (`k`, default
+        the assistant's own number)."""
+        k = k or self.similar
         out = []
         with self.lock:
             # fusion order: the re-ranker learned on law articles and notices, not on messages
-            results = self.searcher.search(query, k=self.similar * 3, with_facets=False, rerank=False,
+            results = self.searcher.search(query, k=k * 3, with_facets=False, rerank=False,
                                            filters=make_filters("messages", validity="all")).results
             for r in results:
                 doc = self.searcher.store.get(r.doc_id, with_units=False)
@@ -117,7 +119,7 @@ class Assistant:
                 out.append(SimilarMessage(doc.id, mask_pii(doc.title) or "", mask_pii(doc.text) or "",
                                           mask_pii(doc.answer), doc.publish_date or doc.written_date,
                                           doc.issuer, round(r.score, 4)))
-                if len(out) == self.similar:
+                if len(out) == k:
                     break
         return out
 

@@ -201,42 +201,19 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
     def article(article_id: str, as_of: str | None = Query(None, pattern=DATE, description=AS_OF),
                 cited_by_limit: int = Query(CITED_BY_LIMIT, ge=0, le=1000)) -> dict[str, Any]:
         with lock:
-            unit = searcher.store.get_unit(article_id)
-            if unit is None:
-                raise HTTPException(404, f"no article {article_id!r}")
-            day = _day(as_of)
-            if day:
-                unit = searcher.as_of.article(unit, day)
-            doc = searcher.store.get(unit.doc_id, with_units=False)
-            validity = searcher.as_of.validity(doc.id, day) if day else doc.validity
-            references = searcher.store.references([unit.id])[unit.id]
-            cited_by, cited_by_count = searcher.store.cited_by([unit.id], cited_by_limit)[unit.id]
-        return unit.to_dict() | {"law_title": doc.title, "subtitle": doc.subtitle, "type": doc.doc_type,
-                                 "validity": validity, "publish_date": doc.publish_date,
-                                 "effective_date": doc.effective_date,
-                                 "citation": f"《{doc.title}》{unit.article_label or ''}",
-                                 "references": references, "cited_by": cited_by,
-                                 "cited_by_count": cited_by_count,
-                                 **({"as_of": day, "requested_id": article_id} if day else {})}
+            found = article_record(searcher, article_id, _day(as_of), cited_by_limit)
+        if found is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return found
 
     @api.get("/documents/{doc_id}", summary="全文 (document: text, chapter tree, versions)",
              responses=_errors(404))
     def document(doc_id: str, as_of: str | None = Query(None, pattern=DATE, description=AS_OF)) -> dict[str, Any]:
         with lock:
-            doc = searcher.store.get(doc_id, with_units=False)
-            if doc is None:
-                raise HTTPException(404, f"no document {doc_id!r}")
-            day = _day(as_of)
-            if day:
-                version = searcher.as_of.in_force(doc_id, day)
-                doc = searcher.store.get(version)
-                doc.validity = searcher.as_of.validity(version, day)
-            else:
-                doc = searcher.store.get(doc_id)
-            versions = searcher.store.versions(doc_id)
-        return doc.metadata() | {"text": doc.text, "chapters": chapter_tree(doc.units),
-                                 "versions": versions, "units": [u.to_dict() for u in doc.units],
-                                 **({"as_of": day, "requested_id": doc_id} if day else {})}
+            found = document_record(searcher, doc_id, _day(as_of))
+        if found is None:
+            raise HTTPException(404, f"no document {doc_id!r}")
+        return found
 
     @api.get("/documents/{doc_id}/diff", summary="新旧对照 (two versions of a law, article by article)",
              responses=_errors(404), description=DIFF_HELP)
@@ -263,6 +240,46 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
             return {"corpus": corpus_stats(searcher.store), "index": searcher.reader.info()}
 
     return api
+
+
+def article_record(searcher: Searcher, article_id: str, day: str | None = None,
+                   cited_by_limit: int = CITED_BY_LIMIT) -> dict[str, Any] | None:
+    """One unit with its law's title, type, validity, citation, what it cites and what cites it
+    (None: no such id); with `day` (时点), the same article in the version in force that day.
+    Callers hold the lock."""
+    unit = searcher.store.get_unit(article_id)
+    if unit is None:
+        return None
+    if day:
+        unit = searcher.as_of.article(unit, day)
+    doc = searcher.store.get(unit.doc_id, with_units=False)
+    validity = searcher.as_of.validity(doc.id, day) if day else doc.validity
+    references = searcher.store.references([unit.id])[unit.id]
+    cited_by, cited_by_count = searcher.store.cited_by([unit.id], cited_by_limit)[unit.id]
+    return unit.to_dict() | {"law_title": doc.title, "subtitle": doc.subtitle, "type": doc.doc_type,
+                             "validity": validity, "publish_date": doc.publish_date,
+                             "effective_date": doc.effective_date,
+                             "citation": f"《{doc.title}》{unit.article_label or ''}",
+                             "references": references, "cited_by": cited_by, "cited_by_count": cited_by_count,
+                             **({"as_of": day, "requested_id": article_id} if day else {})}
+
+
+def document_record(searcher: Searcher, doc_id: str, day: str | None = None) -> dict[str, Any] | None:
+    """A document's metadata, text, units, chapter tree and versions (None: no such id); with
+    `day`, the version in force that day (NotInForce when none was). Callers hold the lock."""
+    doc = searcher.store.get(doc_id, with_units=False)
+    if doc is None:
+        return None
+    if day:
+        version = searcher.as_of.in_force(doc_id, day)
+        doc = searcher.store.get(version)
+        doc.validity = searcher.as_of.validity(version, day)
+    else:
+        doc = searcher.store.get(doc_id)
+    versions = searcher.store.versions(doc_id)
+    return doc.metadata() | {"text": doc.text, "chapters": chapter_tree(doc.units),
+                             "versions": versions, "units": [u.to_dict() for u in doc.units],
+                             **({"as_of": day, "requested_id": doc_id} if day else {})}
 
 
 def _day(as_of: str | None) -> str | None:

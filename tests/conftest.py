@@ -279,3 +279,13 @@ def search_index(request, built_index) -> SearchIndex:
     if request.param == "sqlite":
         return SearchIndex(built_index)
     return request.getfixturevalue("pg_search_index")
+
+
+@pytest.fixture(scope="session")
+def keyed_app_server(app_index, tmp_path_factory):
+    """One `fagui serve` over the app index asking for read keys (tests/keyed.py), shared by the
+    integration tests (MCP over HTTP, Dify, the Python client and its retrievers)."""
+    from tests.keyed import keyed_server
+
+    with keyed_server(app_index, tmp_path_factory.mktemp("keyed-config")) as running:
+        yield running

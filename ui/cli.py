@@ -749,6 +749,33 @@ def serve_cmd(
     serve(_searcher(store, index_dir), host, port, _llm_config(llm_base_url, llm_model, llm_api_key), workers)
 
 
+@app.command("mcp")
+def mcp_cmd(
+    llm_base_url: LLMUrlOption = None, llm_model: LLMModelOption = None, llm_api_key: LLMKeyOption = None,
+    store: StoreOption = None, index_dir: IndexDirOption = None,
+) -> None:
+    """MCP 服务 (stdio)：供智能体调用的工具 search_laws, get_article, get_document, ask, similar_messages
+    (MCP over stdio for agents; `fagui serve` also serves MCP over HTTP at /mcp)."""
+    import logging
+    import sys
+    import threading
+
+    # stdout carries the protocol: anything else printed there would corrupt it
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    from assistant.assistant import Assistant
+    from ui.mcp_server import build_mcp
+
+    searcher = _searcher(store, index_dir)
+    lock = threading.RLock()  # tools run in worker threads; the searcher is not thread-safe
+    stdout, sys.stdout = sys.stdout, sys.stderr  # a library's stray print goes to stderr
+    try:
+        assistant = Assistant(searcher, _llm_config(llm_base_url, llm_model, llm_api_key), lock=lock)
+        mcp = build_mcp(searcher, assistant, lock)
+    finally:
+        sys.stdout = stdout
+    mcp.run("stdio")
+
+
 def split_tasks(value: str | None) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
 

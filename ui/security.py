@@ -2,8 +2,8 @@
 request-size limits and security headers. Pure ASGI, so streamed answers pass through.
 
 - /api/v1/admin/*: an admin key, else 401 (no or bad key) / 403 (reader key); nothing runs.
-- reading (search, facets, articles, documents, ask): a key only when `read_requires_key`.
-- search, facets, ask and the browser app's events: a token bucket per key id (or client IP)
+- reading (search, facets, articles, documents, ask, MCP at /mcp): a key only when `read_requires_key`.
+- search, facets, ask, Dify retrieval, MCP and the browser app's events: a token bucket per key id (or client IP)
   -> 429 with Retry-After; Gradio's upload route is closed (the app takes no files).
 - bodies over `max_bytes` -> 413, whether announced by Content-Length or streamed.
 """
@@ -16,8 +16,11 @@ import time
 
 from ui.keys import KeyStore
 
-READ_PREFIXES = ("/api/v1/search", "/api/v1/facets", "/api/v1/articles", "/api/v1/documents", "/api/v1/ask")
-LIMITED_PREFIXES = ("/api/v1/search", "/api/v1/facets", "/api/v1/ask")
+# /mcp: the MCP tools read the same things (search, articles, documents, ask). /api/v1/dify checks
+# its key itself: Dify's contract has its own error form (ui/dify.py).
+MCP_PREFIX = "/mcp"
+READ_PREFIXES = ("/api/v1/search", "/api/v1/facets", "/api/v1/articles", "/api/v1/documents", "/api/v1/ask", "/mcp")
+LIMITED_PREFIXES = ("/api/v1/search", "/api/v1/facets", "/api/v1/ask", "/api/v1/dify", "/mcp")
 # The browser app's events (each search or question is one POST) share the same buckets.
 GRADIO_EVENTS = ("/gradio_api/queue/join", "/gradio_api/run/", "/gradio_api/call/")
 # The app has no file inputs: Gradio's generic upload route is closed.
@@ -53,8 +56,17 @@ class TokenBucketLimiter:
             return (1 - tokens) / self.rate
 
 
-async def _reply(send, status: int, detail: str, extra: list[tuple[bytes, bytes]] = ()) -> None:
-    body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
+def _error_body(path: str, status: int, detail: str) -> dict:
+    """The refusal in the caller's protocol: MCP clients read a JSON-RPC error (the SDK shows its
+    message), everything else the REST API's {"detail"}."""
+    if path.startswith(MCP_PREFIX):
+        return {"jsonrpc": "2.0", "id": None, "error": {"code": -32000 - status % 100 if status < 500 else -32000,
+                                                         "message": detail, "data": {"http_status": status}}}
+    return {"detail": detail}
+
+
+async def _reply(send, status: int, detail: str, extra: list[tuple[bytes, bytes]] = (), path: str = "") -> None:
+    body = json.dumps(_error_body(path, status, detail), ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
                             (b"content-length", str(len(body)).encode()), *HEADERS, *extra]})
@@ -77,34 +89,34 @@ class SecurityMiddleware:
         headers = dict(scope["headers"])
         length = headers.get(b"content-length", b"0")
         if not length.isdigit() or int(length) > self.max_bytes:
-            return await _reply(send, 413, f"request body over {self.max_bytes:,} bytes")
+            return await _reply(send, 413, f"request body over {self.max_bytes:,} bytes", path=path)
         auth = headers.get(b"authorization", b"").decode("latin-1")
         secret = auth[7:].strip() if auth.lower().startswith("bearer ") else None
         key = self.keys.verify(secret) if secret else None
         if path.startswith("/api/v1/admin"):
             if key is None:
                 return await _reply(send, 401, "an admin key is needed: Authorization: Bearer <key>",
-                                    [(b"www-authenticate", b"Bearer")])
+                                    [(b"www-authenticate", b"Bearer")], path)
             if key.role != "admin":
-                return await _reply(send, 403, f"key {key.key_id} has role {key.role}, not admin")
+                return await _reply(send, 403, f"key {key.key_id} has role {key.role}, not admin", path=path)
         elif self.read_requires_key and path.startswith(READ_PREFIXES) and key is None:
             return await _reply(send, 401, "a reader key is needed: Authorization: Bearer <key>",
-                                [(b"www-authenticate", b"Bearer")])
+                                [(b"www-authenticate", b"Bearer")], path)
         if path.startswith(BLOCKED_PREFIXES):
-            return await _reply(send, 404, "not found")
+            return await _reply(send, 404, "not found", path=path)
         limited = path.startswith(LIMITED_PREFIXES) or (scope["method"] == "POST" and path.startswith(GRADIO_EVENTS))
         if self.limiter and limited:
             client = f"key:{key.key_id}" if key else f"ip:{(scope.get('client') or ('?',))[0]}"
             wait = self.limiter.check(client)
             if wait is not None:
                 return await _reply(send, 429, "too many requests: slow down",
-                                    [(b"retry-after", str(math.ceil(wait)).encode())])
+                                    [(b"retry-after", str(math.ceil(wait)).encode())], path)
         scope.setdefault("state", {})["api_key"] = key
         if b"content-length" not in headers and scope["method"] in ("POST", "PUT", "PATCH"):
             # A streamed body (no Content-Length): read it here, up to the limit, then replay it.
             body = await _read_body(receive, self.max_bytes)
             if body is None:
-                return await _reply(send, 413, f"request body over {self.max_bytes:,} bytes")
+                return await _reply(send, 413, f"request body over {self.max_bytes:,} bytes", path=path)
             receive = _replay(body, receive)
 
         async def with_headers(message):

@@ -1,5 +1,6 @@
 """One HTTP server process (服务): the Gradio app at /, the REST API under /api/v1 (OpenAPI at
-/api/v1/openapi.json), and standalone law pages at /law/{doc_id}?a={article_id}."""
+/api/v1/openapi.json, Dify's external knowledge API at /api/v1/dify/retrieval), MCP over
+streamable HTTP at /mcp, and standalone law pages at /law/{doc_id}?a={article_id}."""
 from __future__ import annotations
 
 import os
@@ -20,7 +21,10 @@ from search.searcher import Searcher
 from ui import diffview, views
 from ui.admin import add_admin_routes
 from ui.audit import AuditLog
+from ui.dify import add_dify_routes
 from ui.keys import KeyStore
+from ui.knowledge import SavedFilters
+from ui.mcp_server import build_mcp, http_app, with_session_manager
 from ui.querylog import QueryLog
 from ui.security import SecurityMiddleware
 from ui.watcher import GenerationWatcher
@@ -44,7 +48,10 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     keys = KeyStore(settings.config_dir)
     add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
                      state / "uploads", int(settings.max_request_mb * 1024 * 1024))
+    add_dify_routes(api, searcher, keys, SavedFilters(settings.config_dir))
     app.mount("/api/v1", api)
+    mcp = build_mcp(searcher, assistant, lock, log.record if log else None)  # MCP over streamable HTTP for agents
+    app.router.routes.extend(http_app(mcp).routes)  # POST /mcp itself, no redirect to /mcp/
     # every worker picks up an index another process published (CLI update, a sibling worker's upload)
     watcher = GenerationWatcher(searcher, lock, assistant.refresh, settings.reload_seconds)
 
@@ -94,6 +101,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
 
         blocks = build_app(AppHandlers(searcher, assistant, lock, log.record if log else None), analytics)
         app = gr.mount_gradio_app(app, blocks, path="/", theme=theme(), css=CSS)
+    with_session_manager(app, mcp)  # after Gradio's mount, which sets its own lifespan
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
