@@ -87,8 +87,10 @@ class Assistant:
             response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False, deep=True)
             tokens = self.searcher.query_tokens(query)
             words = self.searcher.reader.analyzer.tokens(query)  # the question's own words
-            vector = self.searcher.embed_query(query)  # computed by the search just above
-            nearest = self.searcher.vector.retrieve_vector(vector, self.searcher.as_of.filters(scope), 1)
+            vector = nearest = None  # keyword stage (vectors still building): words decide alone
+            if self.searcher.vector is not None:
+                vector = self.searcher.embed_query(query)  # computed by the search just above
+                nearest = self.searcher.vector.retrieve_vector(vector, self.searcher.as_of.filters(scope), 1)
         sources = [CitedArticle(r.law_title, r.article_label, r.article_id, r.validity, number=i)
                    for i, r in enumerate(response.results, start=1)]
         texts = {r.article_id: r.text or "" for r in response.results}
@@ -98,8 +100,9 @@ class Assistant:
         best = max((coverage(words, f"{r.law_title}{r.text}", self.weight) for r in response.results[:3]),
                    default=0.0)
         answerable = bool(sources) and self.gate.answerable(
-            cited=bool(response.citations), vector=np.asarray(vector),
-            nearest_article=nearest[0][1] if nearest else 0.0, best_coverage=best)
+            cited=bool(response.citations), vector=None if vector is None else np.asarray(vector),
+            nearest_article=(nearest[0][1] if nearest else 0.0) if vector is not None else None,
+            best_coverage=best)
         similar = self.similar_messages(query) if answerable else []
         return Retrieval(query, sources, texts, tokens, answerable, similar)
 

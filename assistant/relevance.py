@@ -52,8 +52,11 @@ class RelevanceGate:
             return 0.0
         return float(np.max(self.past_vectors @ vector))
 
-    def answerable(self, *, cited: bool, vector: np.ndarray | None, nearest_article: float,
+    def answerable(self, *, cited: bool, vector: np.ndarray | None, nearest_article: float | None,
                    best_coverage: float) -> bool:
+        """`nearest_article` None: no vectors yet (keyword stage), the words' coverage decides."""
+        if nearest_article is None:
+            return cited or best_coverage >= self.coverage_min
         covered = best_coverage >= self.coverage_min and nearest_article >= COVERAGE_NEAREST_MIN
         return (cited or covered or nearest_article >= self.article_min
                 or self.past_similarity(vector) >= self.past_min)

@@ -108,23 +108,27 @@ class IndexBuilder:
                                 self.embedder.embed_documents, self.embedder.dim,
                                 on_batch=lambda cached, new: advance(cached + new))
 
-    def _finish(self, folder: Path, keyword: WhooshKeywordIndex, vectors: FaissVectorIndex,
+    def _finish(self, folder: Path, keyword: WhooshKeywordIndex, vectors: FaissVectorIndex | None,
                 terms: SparseTermIndex, uids: list[str], vids: np.ndarray,
                 fingerprints: dict[str, str], analyzer_key: str) -> Manifest:
-        vectors.save(folder / VECTORS_FILE)
+        if vectors is not None:
+            vectors.save(folder / VECTORS_FILE)
         terms.save(folder)
         (folder / IDMAP_FILE).write_text(json.dumps({"uids": uids, "vids": vids.tolist()}), encoding="utf-8")
         (folder / DOCS_FILE).write_text(json.dumps(fingerprints), encoding="utf-8")
         counts = {"units": len(uids), "keyword_docs": keyword.doc_count(),
-                  "vectors": vectors.ntotal, "sparse_rows": terms.rows, "documents": len(fingerprints)}
+                  "vectors": vectors.ntotal if vectors is not None else 0, "sparse_rows": terms.rows,
+                  "documents": len(fingerprints)}
         keyword.close()
-        if not counts["units"] == counts["keyword_docs"] == counts["vectors"] == counts["sparse_rows"]:
+        if not counts["units"] == counts["keyword_docs"] == counts["sparse_rows"] or \
+                (vectors is not None and counts["vectors"] != counts["units"]):
             raise IndexError_(f"inconsistent index, not published: {counts}")
         manifest = Manifest(
             corpus_version=self.store.corpus_version, store=str(self.store.path),
             analyzer=analyzer_key, embedder=self.embedder.name,
             embedder_key=cache_key(self.embedder), dim=self.embedder.dim,
-            vector_index={"kind": vectors.kind, "nprobe": vectors.nprobe}, counts=counts)
+            vector_index={"kind": vectors.kind, "nprobe": vectors.nprobe} if vectors is not None else {},
+            counts=counts, stage="full" if vectors is not None else "keyword")
         manifest.save(folder)
         publish(self.index_dir, folder)
         return manifest
@@ -137,8 +141,9 @@ class IndexBuilder:
         with self.store.transaction():
             return self.store.resolve_references(self.progress)
 
-    def build(self) -> Manifest:
-        """Index every document of the store from scratch (cached tokens/vectors reused)."""
+    def build(self, vectors: bool = True) -> Manifest:
+        """Index every document of the store from scratch (cached tokens/vectors reused);
+        `vectors` False: keyword search only (minutes, not the quarter hour of embeddings)."""
         with writer_lock(self.index_dir, self.lock_timeout):
             self.ensure_references()
             docs = list(iter_documents(self.store))
@@ -146,9 +151,9 @@ class IndexBuilder:
                 raise IndexError_(f"the store {self.store.path} holds no units: run `fagui ingest` first")
             folder = new_generation(self.index_dir)
             with _generation_guard(self.index_dir, folder):
-                return self._build_into(folder, docs)
+                return self._build_into(folder, docs, vectors)
 
-    def _build_into(self, folder: Path, docs) -> Manifest:
+    def _build_into(self, folder: Path, docs, with_vectors: bool = True) -> Manifest:
         (folder / DICTIONARY_FILE).write_text("\n".join(dictionary_words(docs)), encoding="utf-8")
         shutil.copy(RESOURCES / "stopwords.txt", folder / STOPWORDS_FILE)
         analyzer = load_analyzer(folder)
@@ -161,7 +166,7 @@ class IndexBuilder:
         if len(set(vids.tolist())) != len(vids):
             raise IndexError_("vector id collision: two unit ids hash alike")
         terms = SparseTermIndex.build([row[1:] for row in rows])
-        vectors = FaissVectorIndex.build(self._vectors(records), vids, self.approx_threshold)
+        vectors = FaissVectorIndex.build(self._vectors(records), vids, self.approx_threshold) if with_vectors else None
         fingerprints = {doc.id: document_fingerprint(doc) for doc in docs}
         return self._finish(folder, keyword, vectors, terms, [r.uid for r in records], vids,
                             fingerprints, analyzer.fingerprint)
@@ -197,10 +202,12 @@ class IndexBuilder:
         uids, vids = load_idmap(old)
         gone = set(changed) | set(removed)
         keep = [i for i, uid in enumerate(uids) if uid.rsplit(":", 1)[0] not in gone]
-        vectors = FaissVectorIndex.load(old / VECTORS_FILE)
-        vectors.remove(np.setdiff1d(vids, vids[keep]))
         new_vids = np.array([r.vid for r in records], dtype=np.int64)
-        vectors.add(self._vectors(records), new_vids)
+        vectors = None  # a keyword-stage index stays one: its full build comes in the background
+        if manifest.has_vectors:
+            vectors = FaissVectorIndex.load(old / VECTORS_FILE)
+            vectors.remove(np.setdiff1d(vids, vids[keep]))
+            vectors.add(self._vectors(records), new_vids)
         terms = self._old_terms(old).updated(np.array(keep, dtype=np.int64), [row[1:] for row in rows])
         for doc_id in removed:
             indexed.pop(doc_id, None)

@@ -36,6 +36,13 @@ class Manifest:
     counts: dict[str, int]
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S"))
     format: int = FORMAT
+    # "keyword": built without vectors so a fresh install answers in minutes (issue 17); the
+    # full generation ("full") follows from a background build
+    stage: str = "full"
+
+    @property
+    def has_vectors(self) -> bool:
+        return self.stage == "full"
 
     def save(self, folder: Path) -> None:
         _write_atomic(folder / "manifest.json", json.dumps(asdict(self), ensure_ascii=False, indent=2))

@@ -74,8 +74,10 @@ class PostgresIndexBuilder(IndexBuilder):
                         embedder_key=cache_key(self.embedder), dim=self.embedder.dim,
                         vector_index=dict(HNSW), counts=counts)
 
-    def build(self) -> Manifest:
+    def build(self, vectors: bool = True) -> Manifest:
         """Index every document of the store from scratch (cached tokens/vectors reused)."""
+        if not vectors:
+            raise IndexError_("the PostgreSQL backend builds keyword and vector indexes together")
         with self._writer() as conn:
             self.ensure_references()
             docs = list(iter_documents(self.store))

@@ -48,7 +48,8 @@ class IndexReader:
                 f"with `fagui index build --embedder {embedder}`")
         self.analyzer = load_analyzer(folder)
         self.keyword = WhooshKeywordIndex(folder / KEYWORD_DIR)
-        self.vectors = FaissVectorIndex.load(folder / VECTORS_FILE)
+        # None while only the keyword stage is built (the full build runs in the background)
+        self.vectors = FaissVectorIndex.load(folder / VECTORS_FILE) if self.manifest.has_vectors else None
         uids, vids = load_idmap(folder)
         self.uids = uids  # row order of the faiss id map and of the sparse term index
         self.uid_by_vid = ValueMap(vids, compact_strings(uids))  # dict-like, numpy only (lookup.py)
@@ -82,7 +83,7 @@ class IndexReader:
         """Live counts (not copied from the manifest) plus how the index was made."""
         m = self.manifest
         return {"units": len(self.uid_by_vid), "keyword_docs": self.keyword.doc_count(),
-                "vectors": self.vectors.ntotal,
+                "vectors": self.vectors.ntotal if self.vectors is not None else 0, "stage": m.stage,
                 "sparse_rows": self.terms.rows if self.terms is not None else None, "embedder": m.embedder, "dim": m.dim,
                 "vector_index": m.vector_index, "analyzer": m.analyzer,
                 "corpus_version": m.corpus_version, "documents": m.counts.get("documents"),

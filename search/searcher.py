@@ -27,7 +27,7 @@ from search.features import CandidateFeaturizer
 from search.rerank import LightGBMReranker
 from search.results import SearchResult, facets, highlight
 from search.pgretrievers import PgvectorRetriever, PostgresKeywordRetriever
-from search.retrievers import LRU, FaissVectorRetriever, make_keyword_retriever
+from search.retrievers import LRU, FaissVectorRetriever, _filter_key, make_keyword_retriever
 from search.unitmeta import UnitMeta
 
 MODES = ("hybrid", "keyword", "vector")
@@ -78,11 +78,12 @@ class SearchResponse:
     filters: dict[str, Any] = field(default_factory=dict)
     took_ms: float = 0.0
     notice: str | None = None
+    mode: str = "hybrid"  # the mode that answered (keyword while vectors are being built)
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "results": [r.to_dict() for r in self.results],
                 "citations": self.citations, "facets": self.facets, "filters": self.filters,
-                "took_ms": self.took_ms, **({"notice": self.notice} if self.notice else {})}
+                "took_ms": self.took_ms, "mode": self.mode, **({"notice": self.notice} if self.notice else {})}
 
 
 class Searcher:
@@ -107,7 +108,10 @@ class Searcher:
         else:
             self.keyword = make_keyword_retriever(self.config.keyword_backend, self.reader, self.meta,
                                                   max_terms=self.config.max_terms)
-            self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta, nprobe=self.config.nprobe)
+            # None while the index holds only its keyword stage: searches answer in keyword mode
+            self.vector = FaissVectorRetriever(self.reader, self.embedder, self.meta, nprobe=self.config.nprobe) \
+                if self.reader.vectors is not None else None
+        self._masks = LRU()
         self.synonyms = load_synonyms()
         self._query_vectors = LRU(64)  # an assistant turn searches laws and messages with one text
         self._docs: dict[str, Any] = {}
@@ -183,7 +187,7 @@ class Searcher:
 
     def _neighbours(self, uids: list[str], filters: SearchFilters) -> list[str]:
         """The article before and after each cited one, same document, passing the filters."""
-        mask, out = self.vector.mask(filters), []
+        mask, out = self.mask(filters), []
         for uid in uids:
             doc, seq = uid.rsplit(":", 1)
             for other in (f"{doc}:{int(seq) - 1}", f"{doc}:{int(seq) + 1}"):
@@ -191,6 +195,16 @@ class Searcher:
                 if row is not None and mask[row] and self.meta.columns["label"][row] and other not in uids:
                     out.append(other)
         return out
+
+    def mask(self, filters: SearchFilters) -> np.ndarray:
+        """Row mask (UnitMeta rows) of the units passing `filters`, cached."""
+        if self.vector is not None:
+            return self.vector.mask(filters)
+        return self._masks.remember(_filter_key(filters), lambda: self.meta.mask(filters))
+
+    def answering_mode(self, mode: str) -> str:
+        """The mode that can answer: keyword while the vectors are still being built."""
+        return mode if self.vector is not None else "keyword"
 
     def is_deep(self, deep: bool) -> bool:
         """Whether a search asked `deep` uses the enriched field (built, wanted, weighed)."""
@@ -250,7 +264,7 @@ class Searcher:
             for row in range(len(self.meta.uids)):
                 if labels[row]:
                     self._key_rows.setdefault((norm_title(titles[row]), labels[row]), []).append(row)
-        mask = self.vector.mask(filters)
+        mask = self.mask(filters)
         out = {}
         for key, score in scores.items():
             row = next((r for r in self._key_rows.get(key, []) if mask[r]), None)
@@ -269,6 +283,7 @@ class Searcher:
         filters = self.as_of.filters(asked)
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: use {', '.join(MODES)}")
+        mode = self.answering_mode(mode)
         cited = self.citations.parse(parsed.text)
         cited_uids = self._cited_units(cited, filters)
         fused, parts = self.candidates(parsed, filters, mode, deep, rerank) if parsed.text else ({}, {})
@@ -296,7 +311,7 @@ class Searcher:
         response = SearchResponse(
             query=query, results=results, citations=[c.text for c in cited],
             facets=facets(self.meta, ranked) if with_facets else {},
-            filters={k_: v for k_, v in vars(asked).items() if v},
+            filters={k_: v for k_, v in vars(asked).items() if v}, mode=mode,
             notice="查询过长，已截断 (query truncated)" if parsed.truncated else None)
         for result in results if asked.as_of else []:  # badges of that day
             result.validity_today = result.validity

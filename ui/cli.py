@@ -225,14 +225,19 @@ def _run_index_job(job, as_json: bool) -> None:
 
 @index_app.command("build")
 def index_build_cmd(store: StoreOption = None, index_dir: IndexDirOption = None,
-                    embedder: EmbedderOption = None, as_json: JsonOption = False) -> None:
+                    embedder: EmbedderOption = None, as_json: JsonOption = False,
+                    keyword_only: Annotated[bool, typer.Option(
+                        "--keyword-only", help="只建关键词索引 (no vectors: keyword search in minutes)")] = False) -> None:
     """从文档库重建全部索引 (build whoosh + faiss from the whole store)."""
     from dataclasses import asdict
     import time as _time
 
     def job(bars):
         started = _time.perf_counter()
-        manifest = _builder(store, index_dir, embedder, bars).build()
+        builder = _builder(store, index_dir, embedder, bars)
+        if keyword_only and builder.store.backend == "postgres":
+            _fail("--keyword-only is for the embedded backend (PostgreSQL builds keyword and vectors together)")
+        manifest = builder.build(vectors=False) if keyword_only else builder.build()
         return asdict(manifest) | {"seconds": round(_time.perf_counter() - started, 1)}
     _run_index_job(job, as_json)
 
