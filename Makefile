@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.fagui-installed
 
-.PHONY: setup run ingest index learn test test-all clean
+.PHONY: setup run prepare ingest index learn test test-all clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -26,13 +26,17 @@ index: ingest
 learn: index
 	$(BIN)/fagui learn --queries $$($(BIN)/python -c "from corpus.config import default_data_dir as d; print(d())")/stard/queries.jsonl --split train
 
-# The main job: whatever is missing (store, index, learned ranking) is made, then the app is
-# served at http://$(HOST):$(PORT)/ (first run ~20 min on 2 cores, mostly embeddings).
+# The main job: the app at http://$(HOST):$(PORT)/ over the real data. On a fresh machine
+# `fagui serve` ingests and builds the keyword index first (minutes), answers in keyword mode,
+# and builds the vectors and the learned ranking in the background (~20 min on 2 cores; the
+# page shows progress, GET /api/v1/health too). `make prepare` builds everything before serving.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 run: setup
-	$(BIN)/fagui prepare
 	$(BIN)/fagui serve --host $(HOST) --port $(PORT)
+
+prepare: setup
+	$(BIN)/fagui prepare
 
 # Skips print their reason (-rs, pyproject); with CI=true they fail (tests/conftest.py).
 test: setup

@@ -21,6 +21,7 @@ from corpus.compare_versions import UnknownLaw, VersionError, load_versions, ver
 from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
 from corpus.stats import corpus_stats
 from corpus.storebase import CITED_BY_LIMIT, StoreUnavailable
+from indexer.progress import read_progress
 from search.asof import NotInForce
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
@@ -230,9 +231,11 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
 
     @api.get("/health", summary="健康检查")
     def health() -> dict[str, Any]:
-        return {"status": "ok", "units": searcher.reader.info()["units"],
-                "embedder": searcher.reader.manifest.embedder,
-                "backend": searcher.store.backend, "worker": os.getpid()}
+        job = read_progress(searcher.reader.index_dir)  # the background build of vectors + ranking
+        reader = searcher.reader  # one generation throughout, even if a reload swaps it meanwhile
+        return {"status": "ok", "units": reader.manifest.counts.get("units"), "embedder": reader.manifest.embedder,
+                "backend": searcher.store.backend, "worker": os.getpid(), "ready": searcher.ready,
+                "progress": job if job and job.get("state") != "done" else None}
 
     @api.get("/stats", summary="统计 (corpus and index)")
     def stats() -> dict[str, Any]:

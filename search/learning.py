@@ -11,6 +11,7 @@ Fitted in seconds on the CPU, saved under `index_dir/learned/`, rebuilt by `fagu
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,19 @@ from search.evaluate import EvalQuery
 from search.termmap import learn_term_map
 
 LEARNED_DIR = "learned"
+STAMP_FILE = "STAMP"  # written after everything learned is saved: a running server reloads on it
+
+
+def write_learned_stamp(folder: Path) -> None:
+    (folder / STAMP_FILE).write_text(str(time.time_ns()), encoding="utf-8")
+
+
+def learned_stamp(folder: Path) -> str | None:
+    """When `fagui learn` last finished saving into `folder` (None: never)."""
+    try:
+        return (folder / STAMP_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
 # the deep ranking profile: fusion and re-ranker learned with the enriched vector field
 DEEP = "deep"
 RIDGE_LAMBDA = 3.0

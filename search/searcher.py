@@ -21,7 +21,7 @@ from search.asof import AsOfResolver
 from search.citations import Citation, CitationParser
 from search.evaluate import norm_title
 from search.fusion import fuse
-from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, load_fusion, reranker_file
+from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, learned_stamp, load_fusion, reranker_file
 from search.query import ParsedQuery, SearchFilters, parse_query
 from search.features import CandidateFeaturizer
 from search.rerank import LightGBMReranker
@@ -117,6 +117,7 @@ class Searcher:
         self._docs: dict[str, Any] = {}
         self._key_rows: dict | None = None
         learned_dir = Path(index_dir) / LEARNED_DIR
+        self.learned_stamp = learned_stamp(learned_dir)  # read first: a newer one means reload
         self.learned = AnsweredQuestions.load(learned_dir, self.reader.analyzer)
         # two ranking profiles: fast (every search) and deep (with the enriched field, when
         # `fagui learn` weighed it): each its own fusion weights and re-ranker
@@ -201,6 +202,17 @@ class Searcher:
         if self.vector is not None:
             return self.vector.mask(filters)
         return self._masks.remember(_filter_key(filters), lambda: self.meta.mask(filters))
+
+    def state(self) -> tuple[str | None, str | None]:
+        """(index generation, learned stamp) published now; differs from the loaded pair
+        (`reader.generation`, `learned_stamp`) when a newer index or ranking is there."""
+        return self.reader.live_generation(), learned_stamp(Path(self.reader.index_dir) / LEARNED_DIR)
+
+    @property
+    def ready(self) -> dict[str, bool]:
+        """What this searcher can use: keyword always; vectors and the learned ranking once built."""
+        return {"keyword": True, "vectors": self.vector is not None,
+                "learned": self.learned is not None and self.reranker is not None}
 
     def answering_mode(self, mode: str) -> str:
         """The mode that can answer: keyword while the vectors are still being built."""

@@ -23,7 +23,8 @@ import numpy as np
 from search.evaluate import EvalQuery, mean_scores, norm_title, score_ranking
 from search.fusion import FUSION_METHODS, fuse
 from search.learn import article_tokens, article_vectors, fit_learned
-from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, fusion_file, reranker_file, save_fusion
+from search.learning import (DEEP, LEARNED_DIR, AnsweredQuestions, fusion_file, reranker_file, save_fusion,
+                             write_learned_stamp)
 from search.query import SearchFilters
 from search.rerank import SOURCES, train_lambdarank
 
@@ -231,6 +232,7 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
     else:  # a deep profile from an earlier field would not match the parts just learned
         for stale in (fusion_file(DEEP), reranker_file(DEEP)):
             (searcher.reader.index_dir / LEARNED_DIR / stale).unlink(missing_ok=True)
+    write_learned_stamp(searcher.reader.index_dir / LEARNED_DIR)  # last: servers reload on it
     return out
 
 

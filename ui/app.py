@@ -29,6 +29,9 @@ def build_app(handlers: AppHandlers, analytics: MessageAnalytics | None = None) 
         gr.Markdown("# fagui 法规 · 法律法规与政策文件检索\n"
                     "检索现行法律法规、政策文件和群众留言；智能问答只依据检索到的条文作答。"
                     " [API 文档](/api/v1/docs) · [OpenAPI](/api/v1/openapi.json)")
+        # while vectors and the learned ranking build in the background (issue 17): a quiet note
+        banner = gr.HTML(handlers.banner(), elem_id="fg-banner")
+        gr.Timer(5).tick(handlers.banner, None, banner, show_progress="hidden")
         with gr.Tabs() as tabs:
             with gr.Tab("法规检索", id="search"):
                 with gr.Row():

@@ -703,16 +703,10 @@ def db_status_cmd(as_json: JsonOption = False) -> None:
           "\n".join(f"{k}: {v}" for k, v in result.items()))
 
 
-@app.command("prepare")
-def prepare_cmd(store: StoreOption = None, index_dir: IndexDirOption = None) -> None:
-    """准备数据：缺什么补什么 (ingest the shared data if the store is empty, build the index if
-    there is none, learn from STARD train if nothing is learned yet; each step shows progress)."""
+def _missing(settings: Settings) -> tuple[bool, bool]:
+    """(the store is empty, there is no index)."""
     from indexer.manifest import current_generation
-    from search.learning import LEARNED_DIR
 
-    settings = Settings.from_env(store_path=store, index_dir=index_dir)
-    if settings.data_dir is None:
-        _fail("no shared data folder: set FAGUI_DATA_DIR (or keep ../shared/data beside the repo)")
     db = _open_store(settings.store_path, readonly=False)
     empty = db.count("documents") == 0
     if db.backend == "postgres":
@@ -722,6 +716,19 @@ def prepare_cmd(store: StoreOption = None, index_dir: IndexDirOption = None) -> 
     else:
         no_index = current_generation(settings.index_dir) is None
     db.close()
+    return empty, no_index
+
+
+@app.command("prepare")
+def prepare_cmd(store: StoreOption = None, index_dir: IndexDirOption = None) -> None:
+    """准备数据：缺什么补什么 (ingest the shared data if the store is empty, build the index if
+    there is none, learn from STARD train if nothing is learned yet; each step shows progress)."""
+    from search.learning import LEARNED_DIR
+
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    if settings.data_dir is None:
+        _fail("no shared data folder: set FAGUI_DATA_DIR (or keep ../shared/data beside the repo)")
+    empty, no_index = _missing(settings)
     if empty:
         err.print("1/3 导入 ingest: laws, notices, messages")
         ingest_cmd(["all"], settings.store_path, settings.data_dir)
@@ -745,13 +752,35 @@ def serve_cmd(
     workers: Annotated[int, typer.Option(
         "--workers", envvar="FAGUI_WORKERS",
         help="进程数 (processes on one port; embedded: they share the loaded index copy-on-write)")] = 1,
+    wait: Annotated[bool, typer.Option(
+        "--wait", help="先建好全部索引再服务 (build vectors and learn before serving, as `fagui prepare`)")] = False,
 ) -> None:
-    """启动服务 (REST API under /api/v1, OpenAPI at /api/v1/openapi.json)."""
+    """启动服务 (REST API under /api/v1, OpenAPI at /api/v1/openapi.json). On an empty state it
+    ingests the shared data and builds the keyword index first (minutes), serves in keyword mode
+    and builds vectors and the learned ranking in the background (`--wait`: all before serving)."""
+    from indexer.manifest import current_generation
+    from ui.background import BackgroundBuild, pending_work
     from ui.server import serve
 
     if workers < 1:
         _fail("--workers must be at least 1")
-    serve(_searcher(store, index_dir), host, port, _llm_config(llm_base_url, llm_model, llm_api_key), workers)
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    if wait:
+        prepare_cmd(store, index_dir)
+    elif settings.data_dir is not None and settings.backend == "sqlite" and (
+            not settings.store_path.exists() or current_generation(settings.index_dir) is None):
+        empty, no_index = _missing(settings)
+        if empty:
+            err.print("导入 ingest: laws, notices, messages")
+            ingest_cmd(["all"], settings.store_path, settings.data_dir)
+        if no_index:
+            err.print("关键词索引 keyword index (vectors and the learned ranking follow in the background)")
+            index_build_cmd(settings.store_path, settings.index_dir, keyword_only=True)
+    searcher = _searcher(store, index_dir)
+    if pending_work(settings) and BackgroundBuild(settings).start():
+        err.print("后台构建 background: " + ", ".join(pending_work(settings))
+                  + " (progress: GET /api/v1/health)")
+    serve(searcher, host, port, _llm_config(llm_base_url, llm_model, llm_api_key), workers)
 
 
 @app.command("mcp")

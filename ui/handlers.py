@@ -12,6 +12,7 @@ from corpus.notices import normalize_doc_number
 from corpus.stats import find_notices
 from search.query import QueryError, make_filters
 from search.searcher import Searcher
+from indexer.progress import read_progress
 from ui import diffview, views
 
 PAGE_SIZE = 10
@@ -78,6 +79,22 @@ class AppHandlers:
         return (f'<div id="fg-law-view">{views.law_header(doc)}{views.versions_html(versions, doc.id)}'
                 f'<div style="display:grid;grid-template-columns:240px 1fr;gap:16px">'
                 f'{views.chapter_tree(doc)}{views.law_body(doc, unit.id if unit else None, references)}</div></div>')
+
+    def banner(self) -> str:
+        """向量索引构建中 43%，预计 9 分钟；当前为关键词检索 — or nothing once all is built."""
+        ready, job = self.searcher.ready, read_progress(self.searcher.reader.index_dir)
+        if ready["vectors"] and (ready["learned"] or not job or job.get("state") == "done"):
+            return ""
+        mode = "当前为关键词检索" if not ready["vectors"] else "当前为混合检索，排序模型学习中"
+        if not job:
+            return '<div class="fg-note">当前为关键词检索（向量索引尚未构建：fagui index build）</div>'
+        if job and job.get("state") in ("failed", "interrupted"):
+            return f'<div class="fg-note">后台构建未完成（{views.esc(job.get("error") or "已中断")}），{mode}；重启服务将继续。</div>'
+        if job and job.get("percent") is not None and not ready["vectors"]:
+            eta = job.get("eta_seconds")
+            left = f"，预计 {max(1, round(eta / 60))} 分钟" if eta else ""
+            return f'<div class="fg-note">向量索引构建中 {job["percent"]:.0f}%{left}；{mode}</div>'
+        return f'<div class="fg-note">{"向量索引构建中" if not ready["vectors"] else "排序模型学习中"}；{mode}</div>'
 
     def version_choices(self, ref: str) -> tuple[list[tuple[str, str]], str | None, str | None]:
         """(choices, from, to) for the 新旧对照 pickers of the law `ref` opens: the opened

@@ -11,7 +11,7 @@ log = logging.getLogger("fagui.watcher")
 
 
 class GenerationWatcher:
-    """Polls `searcher.reader.live_generation()`; on a change reloads under `lock`, then
+    """Polls `searcher.state()` (generation, learned stamp); on a change reloads under `lock`, then
     calls `after` (the assistant re-reads what it derives from the index)."""
 
     def __init__(self, searcher, lock, after: Callable[[], None] | None = None, interval: float = 5.0):
@@ -29,10 +29,10 @@ class GenerationWatcher:
         self._stop.set()
 
     def check(self) -> bool:
-        """Reload when the live generation differs from the loaded one; True when it did."""
-        reader = self.searcher.reader
-        live = reader.live_generation()
-        if live is None or live == reader.generation:
+        """Reload when the live generation or the learned ranking (`fagui learn` finished)
+        differs from the loaded one; True when it did."""
+        live, stamp = self.searcher.state()
+        if live is None or (live, stamp) == (self.searcher.reader.generation, self.searcher.learned_stamp):
             return False
         self.searcher.reload(self.lock)
         if self.after is not None:

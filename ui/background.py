@@ -1,0 +1,103 @@
+"""Serve first, finish the index behind (后台构建, issue 17): a fresh install answers in keyword
+mode within minutes while a child process embeds every unit, publishes the full generation
+and learns the ranking; each server process picks both up (ui/watcher.py) with no failed request.
+
+The child is `python -m ui.background`: its progress goes to `index_dir/build-progress.json`
+(indexer/progress.py), read by `/api/v1/health` and the web app's banner. Killed, it resumes
+from the embedding cache next time; a half-built generation is never published.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from corpus.config import Settings
+from indexer.manifest import Manifest, current_generation
+from indexer.progress import FileProgress, read_progress
+from search.learning import LEARNED_DIR, reranker_file
+
+STARD = "stard/queries.jsonl"
+
+
+def pending_work(settings: Settings) -> list[str]:
+    """What the background job still has to do for a keyword-first install: "vectors" (the
+    index is at its keyword stage) and "learned" (the ranking learned from STARD train, also
+    when an earlier job stopped before it). A server over an index built otherwise starts none."""
+    folder = current_generation(settings.index_dir)
+    todo = ["vectors"] if folder is not None and not Manifest.load(folder).has_vectors else []
+    last = read_progress(settings.index_dir) or {}
+    unfinished = last.get("state") in ("interrupted", "failed") and "learned" in last.get("job", "")
+    learnable = settings.data_dir is not None and (settings.data_dir / STARD).exists() and \
+        os.environ.get("FAGUI_BACKGROUND_LEARN", "1") != "0"
+    if learnable and (todo or unfinished) and not (settings.index_dir / LEARNED_DIR / reranker_file()).exists():
+        todo.append("learned")
+    return todo
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    """The settings a child process must see (paths given on the command line included)."""
+    env = {"FAGUI_HOME": str(settings.home), "FAGUI_STORE": str(settings.store_path),
+           "FAGUI_INDEX_DIR": str(settings.index_dir)}
+    if settings.data_dir is not None:
+        env["FAGUI_DATA_DIR"] = str(settings.data_dir)
+    if settings.database_url:
+        env["FAGUI_DATABASE_URL"] = settings.database_url
+    return os.environ | env
+
+
+class BackgroundBuild:
+    """Starts the child job once per server (not when one is already running) and reaps it."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> bool:
+        running = read_progress(self.settings.index_dir)
+        if running and running.get("state") == "running":
+            return False  # another server's job (or this one's, before a restart) goes on
+        log = open(self.settings.store_path.parent / "background-build.log", "ab")  # noqa: SIM115 - the child owns it
+        self.process = subprocess.Popen([sys.executable, "-m", "ui.background"], stdout=log, stderr=log,
+                                        env=child_env(self.settings))
+        threading.Thread(target=self.process.wait, name="fagui-background-reaper", daemon=True).start()
+        # a server stopped cleanly stops its job (the embedding cache keeps what was done);
+        # a killed server leaves it running, and the next server waits for it
+        atexit.register(self.stop)
+        return True
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+
+def run(settings: Settings) -> None:
+    """The child: full build (vectors) when the index is keyword-only, catch-up update, learn."""
+    from corpus.stores import open_store
+    from indexer.backends import make_index_builder
+
+    todo = pending_work(settings)
+    progress = FileProgress(settings.index_dir, job=" + ".join(todo) or "nothing")
+    try:
+        if "vectors" in todo:
+            store = open_store(settings, readonly=False)
+            embedder = Manifest.load(current_generation(settings.index_dir)).embedder  # the keyword stage's
+            builder = make_index_builder(store, settings.index_dir, embedder, progress=progress)
+            builder.build()
+            builder.update()  # documents uploaded while the vectors were being computed
+            store.close()
+        if "learned" in todo:
+            progress.stage("学习排序 learn")
+            subprocess.run([sys.executable, "-m", "ui.cli", "learn", "--queries", str(settings.data_dir / STARD),
+                            "--split", "train"], check=True, env=child_env(settings))
+        progress.finish()
+    except BaseException as exc:
+        progress.finish("failed", f"{type(exc).__name__}: {exc}")
+        raise
+
+
+if __name__ == "__main__":
+    run(Settings.from_env())
