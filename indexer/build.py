@@ -108,7 +108,7 @@ class IndexBuilder:
                                 self.embedder.embed_documents, self.embedder.dim,
                                 on_batch=lambda cached, new: advance(cached + new))
 
-    def _finish(self, folder: Path, keyword: WhooshKeywordIndex, vectors: FaissVectorIndex | None,
+    def _finish(self, folder: Path, keyword: WhooshKeywordIndex | None, vectors: FaissVectorIndex | None,
                 terms: SparseTermIndex, uids: list[str], vids: np.ndarray,
                 fingerprints: dict[str, str], analyzer_key: str) -> Manifest:
         if vectors is not None:
@@ -116,12 +116,14 @@ class IndexBuilder:
         terms.save(folder)
         (folder / IDMAP_FILE).write_text(json.dumps({"uids": uids, "vids": vids.tolist()}), encoding="utf-8")
         (folder / DOCS_FILE).write_text(json.dumps(fingerprints), encoding="utf-8")
-        counts = {"units": len(uids), "keyword_docs": keyword.doc_count(),
+        counts = {"units": len(uids), "keyword_docs": keyword.doc_count() if keyword is not None else 0,
                   "vectors": vectors.ntotal if vectors is not None else 0, "sparse_rows": terms.rows,
                   "documents": len(fingerprints)}
-        keyword.close()
-        if not counts["units"] == counts["keyword_docs"] == counts["sparse_rows"] or \
-                (vectors is not None and counts["vectors"] != counts["units"]):
+        if keyword is not None:
+            keyword.close()
+        # the keyword stage holds the in-memory term index only: whoosh and vectors come later
+        if counts["units"] != counts["sparse_rows"] or (vectors is not None and not
+                                                        counts["units"] == counts["vectors"] == counts["keyword_docs"]):
             raise IndexError_(f"inconsistent index, not published: {counts}")
         manifest = Manifest(
             corpus_version=self.store.corpus_version, store=str(self.store.path),
@@ -158,10 +160,12 @@ class IndexBuilder:
         shutil.copy(RESOURCES / "stopwords.txt", folder / STOPWORDS_FILE)
         analyzer = load_analyzer(folder)
         records, rows = self._prepare(docs, analyzer)
-        keyword = WhooshKeywordIndex(folder / KEYWORD_DIR, create=True)
-        advance = self.progress("关键词索引 whoosh", len(rows))
-        # Two writer processes halve whoosh's time on 2 cores (the costliest build step).
-        keyword.write((row for row in rows if advance(1) or True), procs=min(2, os.cpu_count() or 1))
+        keyword = None  # the keyword stage skips whoosh: half its build time, not what search uses
+        if with_vectors:
+            keyword = WhooshKeywordIndex(folder / KEYWORD_DIR, create=True)
+            advance = self.progress("关键词索引 whoosh", len(rows))
+            # Two writer processes halve whoosh's time on 2 cores (the costliest build step).
+            keyword.write((row for row in rows if advance(1) or True), procs=min(2, os.cpu_count() or 1))
         vids = np.array([r.vid for r in records], dtype=np.int64)
         if len(set(vids.tolist())) != len(vids):
             raise IndexError_("vector id collision: two unit ids hash alike")
@@ -194,11 +198,13 @@ class IndexBuilder:
                      changed: dict, removed: list[str], started: float) -> dict:
         for name in (DICTIONARY_FILE, STOPWORDS_FILE):
             shutil.copy(old / name, folder / name)
-        shutil.copytree(old / KEYWORD_DIR, folder / KEYWORD_DIR)
         analyzer = load_analyzer(folder)
         records, rows = self._prepare(list(changed.values()), analyzer)
-        keyword = WhooshKeywordIndex(folder / KEYWORD_DIR)
-        keyword.write(rows, delete_doc_ids=[*changed, *removed])
+        keyword = None
+        if (old / KEYWORD_DIR).exists():  # not at the keyword stage
+            shutil.copytree(old / KEYWORD_DIR, folder / KEYWORD_DIR)
+            keyword = WhooshKeywordIndex(folder / KEYWORD_DIR)
+            keyword.write(rows, delete_doc_ids=[*changed, *removed])
         uids, vids = load_idmap(old)
         gone = set(changed) | set(removed)
         keep = [i for i, uid in enumerate(uids) if uid.rsplit(":", 1)[0] not in gone]

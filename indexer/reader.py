@@ -47,8 +47,8 @@ class IndexReader:
                 f"({self.manifest.dim}-d), not {embedder!r}: search with that embedder or rebuild "
                 f"with `fagui index build --embedder {embedder}`")
         self.analyzer = load_analyzer(folder)
-        self.keyword = WhooshKeywordIndex(folder / KEYWORD_DIR)
-        # None while only the keyword stage is built (the full build runs in the background)
+        # whoosh, vectors: None while only the keyword stage is built (the full build follows)
+        self.keyword = WhooshKeywordIndex(folder / KEYWORD_DIR) if (folder / KEYWORD_DIR).exists() else None
         self.vectors = FaissVectorIndex.load(folder / VECTORS_FILE) if self.manifest.has_vectors else None
         uids, vids = load_idmap(folder)
         self.uids = uids  # row order of the faiss id map and of the sparse term index
@@ -82,7 +82,8 @@ class IndexReader:
     def info(self) -> dict:
         """Live counts (not copied from the manifest) plus how the index was made."""
         m = self.manifest
-        return {"units": len(self.uid_by_vid), "keyword_docs": self.keyword.doc_count(),
+        return {"units": len(self.uid_by_vid),
+                "keyword_docs": self.keyword.doc_count() if self.keyword is not None else 0,
                 "vectors": self.vectors.ntotal if self.vectors is not None else 0, "stage": m.stage,
                 "sparse_rows": self.terms.rows if self.terms is not None else None, "embedder": m.embedder, "dim": m.dim,
                 "vector_index": m.vector_index, "analyzer": m.analyzer,
@@ -90,4 +91,5 @@ class IndexReader:
                 "created": m.created, "generation": self.folder.name}
 
     def close(self) -> None:
-        self.keyword.close()
+        if self.keyword is not None:
+            self.keyword.close()

@@ -143,8 +143,10 @@ def make_keyword_retriever(backend: str, reader: IndexReader, meta: UnitMeta,
     """`sparse` (default: in memory, ~1 ms) or `whoosh` (on disk, slower; see bench/latency.py)."""
     if backend == "sparse":
         return SparseKeywordRetriever(reader, meta, boosts, max_terms)
-    if backend == "whoosh":
+    if backend == "whoosh" and reader.keyword is not None:  # not built at the keyword stage
         return WhooshKeywordRetriever(reader, boosts, max_terms)
+    if backend == "whoosh":
+        return SparseKeywordRetriever(reader, meta, boosts, max_terms)
     raise ValueError(f"unknown keyword backend {backend!r}: use {' or '.join(KEYWORD_BACKENDS)}")
 
 

