@@ -3,7 +3,7 @@
 A law is named by the id of any of its versions or by its title: the full title, the short
 name without 中华人民共和国 (公司法), with ·编 for one book of a split code (民法典·合同编).
 A version is named by its document id or by a date YYYY-MM-DD: the version in force that day
-(`corpus.versions.version_on`). The API and the CLI both go through `diff_versions`.
+(`corpus.versions.version_on`, the 时点检索 rule of `corpus.asof`). The API and the CLI both go through `diff_versions`.
 """
 from __future__ import annotations
 

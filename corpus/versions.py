@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from corpus.asof import version_start
+from corpus.asof import DatedVersion, version_in_force, version_start
 from corpus.model import AMENDED, CURRENT, NOT_YET, REPEALED
 
 _KEY_NOISE = re.compile(r"[\s\u3000、·•]")
@@ -65,8 +65,10 @@ def start_date(version: dict) -> str | None:
 
 
 def version_on(versions: list[dict], day: str) -> dict | None:
-    """The version in force on `day` (ISO date): the latest start date on or before it; None
-    when every version starts later. Of two versions starting the same day the later
-    published one wins. `versions` are rows of `store.versions()`."""
-    started = [v for v in versions if (start_date(v) or "9999") <= day]
-    return max(started, key=lambda v: (start_date(v), v.get("publish_date") or ""), default=None)
+    """The version in force on `day` (ISO date) among rows of `store.versions()`, by the same
+    rule as 时点检索 (`corpus.asof.version_in_force`); None when every version starts later."""
+    by_id = {v["id"]: v for v in versions}
+    dated = [DatedVersion(v["id"], "law", v.get("publish_date"), v.get("effective_date"),
+                          v.get("validity") or CURRENT) for v in versions]
+    found = version_in_force(dated, day)
+    return by_id[found.doc_id] if found is not None else None

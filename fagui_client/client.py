@@ -69,6 +69,12 @@ class Hit:
     publish_date: str | None = None
     effective_date: str | None = None
     validity_today: str | None = None
+    subtitle: str | None = None
+    scores: dict[str, float] = field(default_factory=dict)
+    # 条文引用: what this article cites and what cites it (the first few; cited_by_count all)
+    references: list[dict[str, Any]] = field(default_factory=list)
+    cited_by: list[dict[str, Any]] = field(default_factory=list)
+    cited_by_count: int = 0
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Hit":
@@ -81,17 +87,21 @@ class Hit:
     def metadata(self) -> dict[str, Any]:
         """Everything but the text, without empty values: what a retriever attaches."""
         return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name != "text" and getattr(self, f.name) not in (None, "", [])}
+                if f.name != "text" and getattr(self, f.name) not in (None, "", [], {})}
 
 
 @dataclass
 class SearchResults:
+    """One search's answer: the hits, their citations, facet counts and how it was answered."""
+
     query: str
     hits: list[Hit]
     citations: list[str] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     took_ms: float = 0.0
     notice: str | None = None
+    filters: dict[str, Any] = field(default_factory=dict)  # as the server understood them
+    mode: str = "hybrid"  # what answered: "keyword" while the server's vectors are being built
 
 
 def _message(response: httpx.Response) -> tuple[str, Any]:
@@ -195,7 +205,7 @@ class FaguiClient:
         data = self.request("POST", "/search", json=body)
         return SearchResults(data["query"], [Hit.from_json(r) for r in data["results"]],
                              data.get("citations", []), data.get("facets", {}), data.get("took_ms", 0.0),
-                             data.get("notice"))
+                             data.get("notice"), data.get("filters", {}), data.get("mode", "hybrid"))
 
     def article(self, article_id: str, as_of: str | None = None) -> dict[str, Any]:
         """条文: one article by id (its text, law title, validity and citation)."""

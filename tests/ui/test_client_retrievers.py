@@ -13,7 +13,7 @@ from langchain_core.runnables import RunnableLambda
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from fagui_client import (FaguiAuthError, FaguiClient, FaguiInvalidRequest, FaguiNotFound,
-                          FaguiRateLimited, FaguiUnavailable)
+                          FaguiRateLimited, FaguiUnavailable, Hit, SearchResults)
 from fagui_client.langchain import FaguiRetriever as LangChainRetriever
 from fagui_client.llamaindex import FaguiRetriever as LlamaIndexRetriever
 from tests.conftest import SearchIndex
@@ -111,3 +111,14 @@ def test_in_process_client_retries_429_after_retry_after(app_index, tmp_path):
             impatient.search("劳动合同", k=1)
             impatient.search("劳动合同", k=1)
         assert limited.value.retry_after >= 1
+
+
+def test_client_types_carry_every_field_the_server_sends():
+    """The client imports nothing from fagui, so its result types mirror the server's by hand:
+    a field added to SearchResult or SearchResponse must reach client users too."""
+    from search.results import SearchResult
+    from search.searcher import SearchResponse
+
+    names = lambda cls: {f.name for f in dataclasses.fields(cls)}  # noqa: E731
+    assert names(Hit) == names(SearchResult)
+    assert names(SearchResults) == names(SearchResponse) - {"results"} | {"hits"}
