@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ui.cli import JsonOption, StoreOption, _fail, _open_store, app
+from ui.cli_common import JsonOption, StoreOption, _fail, _open_store, app
 
 CONTEXT = 12     # unchanged characters kept on each side of a change in the short diff
 MAX_CHARS = 240  # a short diff longer than this is cut

@@ -98,6 +98,26 @@ def test_dated_question(versions_store, question):
     assert {d.id for d in docs} - excluded == {chosen.id}
 
 
+
+def test_articles_of_one_version_pair_are_matched_once(versions_store, monkeypatch):
+    """A law page read as of a day asks article after article of the same two versions."""
+    import search.asof
+
+    docs = sorted((d for d in versions_store.documents() if d.short_name == "公司法"), key=lambda d: d.publish_date)
+    old = versions_store.get(docs[0].id)  # 2018; the 2023 version took effect 2024-07-01
+    calls = []
+    compare = search.asof.compare_documents
+    monkeypatch.setattr(search.asof, "compare_documents", lambda a, b: calls.append(1) or compare(a, b))
+    resolver = AsOfResolver(versions_store)
+    found = []
+    for unit in [u for u in old.units if u.article_label][:30]:
+        try:
+            found.append(resolver.article(unit, "2025-01-01"))
+        except NotInForce:  # an article the 2023 revision dropped
+            pass
+    assert len(calls) == 1 and len(found) >= 20 and {u.doc_id for u in found} == {docs[-1].id}
+
+
 # -- search, API-level behaviour on both backends (the law subset holds 公司法 2018 and 2023) ---------
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,120 @@
+"""`fagui prepare`, `fagui serve` and `fagui mcp`: getting the data ready and serving it."""
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from corpus.config import Settings
+from ui.cli_common import (app, err, StoreOption, _fail, _open_store, IndexDirOption, _searcher,
+                           _llm_config, LLMUrlOption, LLMModelOption, LLMKeyOption)
+from ui.cli_corpus import ingest_cmd
+from ui.cli_index import index_build_cmd
+from ui.cli_learn import learn_cmd
+
+
+def _missing(settings: Settings) -> tuple[bool, bool]:
+    """(the store is empty, there is no index)."""
+    from indexer.manifest import current_generation
+
+    db = _open_store(settings.store_path, readonly=False)
+    empty = db.count("documents") == 0
+    if db.backend == "postgres":
+        from indexer.pgindex import index_meta
+        with db.conn.primary.connection() as conn:
+            no_index = not index_meta(conn)
+    else:
+        no_index = current_generation(settings.index_dir) is None
+    db.close()
+    return empty, no_index
+
+
+@app.command("prepare")
+def prepare_cmd(store: StoreOption = None, index_dir: IndexDirOption = None) -> None:
+    """准备数据：缺什么补什么 (ingest the shared data if the store is empty, build the index if
+    there is none, learn from STARD train if nothing is learned yet; each step shows progress)."""
+    from search.learning import LEARNED_DIR
+
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    if settings.data_dir is None:
+        _fail("no shared data folder: set FAGUI_DATA_DIR (or keep ../shared/data beside the repo)")
+    empty, no_index = _missing(settings)
+    if empty:
+        err.print("1/3 导入 ingest: laws, notices, messages")
+        ingest_cmd(["all"], settings.store_path, settings.data_dir)
+    if no_index:
+        err.print("2/3 建索引 index build (first time ~13 min on 2 cores)")
+        index_build_cmd(settings.store_path, settings.index_dir)
+    if not (settings.index_dir / LEARNED_DIR / "reranker.txt").exists():
+        err.print("3/3 学习 learn from STARD train")
+        learn_cmd(queries=settings.data_dir / "stard/queries.jsonl", split="train", folds=5,
+                  kinds="topical,messages,notices", collection=None, types=None,
+                  store=settings.store_path, index_dir=settings.index_dir)
+    err.print("就绪 ready")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    llm_base_url: LLMUrlOption = None, llm_model: LLMModelOption = None, llm_api_key: LLMKeyOption = None,
+    store: StoreOption = None, index_dir: IndexDirOption = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", envvar="FAGUI_WORKERS",
+        help="进程数 (processes on one port; embedded: they share the loaded index copy-on-write)")] = 1,
+    wait: Annotated[bool, typer.Option(
+        "--wait", help="先建好全部索引再服务 (build vectors and learn before serving, as `fagui prepare`)")] = False,
+) -> None:
+    """启动服务 (REST API under /api/v1, OpenAPI at /api/v1/openapi.json). On an empty state it
+    ingests the shared data and builds the keyword index first (minutes), serves in keyword mode
+    and builds vectors and the learned ranking in the background (`--wait`: all before serving)."""
+    from indexer.manifest import current_generation
+    from ui.background import BackgroundBuild, pending_work
+    from ui.server import serve
+
+    if workers < 1:
+        _fail("--workers must be at least 1")
+    settings = Settings.from_env(store_path=store, index_dir=index_dir)
+    if wait:
+        prepare_cmd(store, index_dir)
+    elif settings.data_dir is not None and settings.backend == "sqlite" and (
+            not settings.store_path.exists() or current_generation(settings.index_dir) is None):
+        empty, no_index = _missing(settings)
+        if empty:
+            err.print("导入 ingest: laws, notices, messages")
+            ingest_cmd(["all"], settings.store_path, settings.data_dir)
+        if no_index:
+            err.print("关键词索引 keyword index (vectors and the learned ranking follow in the background)")
+            index_build_cmd(settings.store_path, settings.index_dir, keyword_only=True)
+    searcher = _searcher(store, index_dir)
+    if pending_work(settings) and BackgroundBuild(settings).start():
+        err.print("后台构建 background: " + ", ".join(pending_work(settings))
+                  + " (progress: GET /api/v1/health)")
+    serve(searcher, host, port, _llm_config(llm_base_url, llm_model, llm_api_key), workers)
+
+
+@app.command("mcp")
+def mcp_cmd(
+    llm_base_url: LLMUrlOption = None, llm_model: LLMModelOption = None, llm_api_key: LLMKeyOption = None,
+    store: StoreOption = None, index_dir: IndexDirOption = None,
+) -> None:
+    """MCP 服务 (stdio)：供智能体调用的工具 search_laws, get_article, get_document, ask, similar_messages
+    (MCP over stdio for agents; `fagui serve` also serves MCP over HTTP at /mcp)."""
+    import logging
+    import sys
+    import threading
+
+    # stdout carries the protocol: anything else printed there would corrupt it
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    from assistant.assistant import Assistant
+    from ui.mcp_server import build_mcp
+
+    searcher = _searcher(store, index_dir)
+    lock = threading.RLock()  # tools run in worker threads; the searcher is not thread-safe
+    stdout, sys.stdout = sys.stdout, sys.stderr  # a library's stray print goes to stderr
+    try:
+        assistant = Assistant(searcher, _llm_config(llm_base_url, llm_model, llm_api_key), lock=lock)
+        mcp = build_mcp(searcher, assistant, lock)
+    finally:
+        sys.stdout = stdout
+    mcp.run("stdio")
