@@ -15,7 +15,7 @@ the enriched vector field is built, `deep` (the assistant, 深度检索; search/
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -25,12 +25,14 @@ from search.fusion import FUSION_METHODS, fuse
 from search.learn import article_tokens, article_vectors, fit_learned
 from search.learning import (DEEP, LEARNED_DIR, AnsweredQuestions, fusion_file, reranker_file, save_fusion,
                              write_learned_stamp)
-from search.query import SearchFilters
+from search.query import SearchFilters, make_filters
 from search.rerank import SOURCES, train_lambdarank
 
 GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
 # How much each kind counts in the tuning objective: citizen questions first, but topical
 # queries and messages enough that a choice hurting them loses.
+LEARN_TYPES = "宪法,法律,行政法规,司法解释,部门规章"  # what STARD's answers cite: the default scope
+OTHER_KINDS = ("topical", "messages", "notices")
 KIND_WEIGHTS = {"stard": 0.5, "topical": 0.3, "messages": 0.1, "notices": 0.1}
 
 
@@ -208,6 +210,19 @@ def training_queries(searcher, kinds: list[str], data_dir) -> list[TrainingQuery
             else:
                 out.append(TrainingQuery(kind, q.query, kind_filters(kind), q.gold))
     return out
+
+
+def learn_from_answered(searcher, train: list[EvalQuery], data_dir, kinds: Iterable[str] = OTHER_KINDS,
+                        folds: int = 5, filters: SearchFilters | None = None, progress=None) -> dict:
+    """What `fagui learn` (and the background job of a fresh install) does: every learned part
+    from `train` and the other kinds' train halves. `progress(description, total) -> advance`
+    as the CLI's bars or indexer.progress.FileProgress."""
+    filters = filters or make_filters("laws", LEARN_TYPES)
+    others = training_queries(searcher, list(kinds), data_dir)
+    advance = progress("学习排序 learn", len(train) + len(others)) if progress else None
+    report = learn_all(searcher, train, filters, folds, advance, others)
+    return {"questions": len(train), "other_queries": len(others),
+            "saved": str(searcher.reader.index_dir / LEARNED_DIR), **report}
 
 
 def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: int = 5,

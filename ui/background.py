@@ -23,6 +23,14 @@ from search.learning import LEARNED_DIR, reranker_file
 STARD = "stard/queries.jsonl"
 
 
+def learn_queries(settings: Settings) -> Path | None:
+    """The answered questions the ranking is learned from: FAGUI_LEARN_QUERIES (a STARD-style
+    JSONL of your own) or the shared data's STARD; None when there are none."""
+    own = os.environ.get("FAGUI_LEARN_QUERIES")
+    path = Path(own) if own else settings.data_dir / STARD if settings.data_dir is not None else None
+    return path if path is not None and path.exists() else None
+
+
 def pending_work(settings: Settings) -> list[str]:
     """What the background job still has to do for a keyword-first install: "vectors" (the
     index is at its keyword stage) and "learned" (the ranking learned from STARD train, also
@@ -31,8 +39,7 @@ def pending_work(settings: Settings) -> list[str]:
     todo = ["vectors"] if folder is not None and not Manifest.load(folder).has_vectors else []
     last = read_progress(settings.index_dir) or {}
     unfinished = last.get("state") in ("interrupted", "failed") and "learned" in last.get("job", "")
-    learnable = settings.data_dir is not None and (settings.data_dir / STARD).exists() and \
-        os.environ.get("FAGUI_BACKGROUND_LEARN", "1") != "0"
+    learnable = learn_queries(settings) is not None and os.environ.get("FAGUI_BACKGROUND_LEARN", "1") != "0"
     if learnable and (todo or unfinished) and not (settings.index_dir / LEARNED_DIR / reranker_file()).exists():
         todo.append("learned")
     return todo
@@ -74,6 +81,23 @@ class BackgroundBuild:
             self.process.terminate()
 
 
+def learn(settings: Settings, progress: FileProgress) -> dict:
+    """`fagui learn --queries <learn_queries> --split train`, in this process so its
+    progress reaches the health answer and the banner."""
+    from corpus.stores import open_store
+    from search.evaluate import load_queries
+    from search.searcher import SearchConfig, Searcher
+    from search.training import learn_from_answered
+
+    progress.stage("学习排序 learn")
+    searcher = Searcher(open_store(settings, readonly=True), settings.index_dir, SearchConfig(use_enriched=True))
+    try:
+        return learn_from_answered(searcher, load_queries(learn_queries(settings), "train"), settings.data_dir,
+                                   progress=progress)
+    finally:
+        searcher.close()
+
+
 def run(settings: Settings) -> None:
     """The child: full build (vectors) when the index is keyword-only, catch-up update, learn."""
     from corpus.stores import open_store
@@ -90,9 +114,7 @@ def run(settings: Settings) -> None:
             builder.update()  # documents uploaded while the vectors were being computed
             store.close()
         if "learned" in todo:
-            progress.stage("学习排序 learn")
-            subprocess.run([sys.executable, "-m", "ui.cli", "learn", "--queries", str(settings.data_dir / STARD),
-                            "--split", "train"], check=True, env=child_env(settings))
+            learn(settings, progress)
         progress.finish()
     except BaseException as exc:
         progress.finish("failed", f"{type(exc).__name__}: {exc}")

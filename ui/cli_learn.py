@@ -10,7 +10,7 @@ import typer
 
 from corpus.config import Settings
 from ui.cli_common import (app, analyze_app, StoreOption, JsonOption, _fail, _open_store, IndexDirOption,
-                           _progress_bars, _searcher, CollectionOption, TypeOption, ValidityOption,
+                           _progress_bars, _rich_progress, _searcher, CollectionOption, TypeOption, ValidityOption,
                            split_tasks)
 
 
@@ -162,23 +162,20 @@ def learn_cmd(
     re-ranker also learn from generated topical queries and cited messages (train halves)."""
     from search.evaluate import load_queries
     from search.query import make_filters
-    from search.training import learn_all, training_queries
+    from search.searcher import SearchConfig
+    from search.training import LEARN_TYPES, OTHER_KINDS, learn_from_answered
 
     if not queries.exists():
         _fail(f"{queries}: no such file")
     items = load_queries(queries, split)
     if not items:
         _fail(f"{queries}: no records in split {split!r}")
-    from search.searcher import SearchConfig
-
-    filters = make_filters(collection or "laws", types or "宪法,法律,行政法规,司法解释,部门规章")
-    searcher = _searcher(store, index_dir, SearchConfig(use_enriched=True))  # weigh the enriched field if built
     wanted = [k for k in split_tasks(kinds) if k != "none"]
-    if set(wanted) - {"topical", "messages", "notices"}:
+    if set(wanted) - set(OTHER_KINDS):
         _fail(f"--kinds takes topical, messages, notices or none, not {kinds!r}")
-    others = training_queries(searcher, wanted, Settings.from_env().data_dir)
+    filters = make_filters(collection or "laws", types or LEARN_TYPES)
+    searcher = _searcher(store, index_dir, SearchConfig(use_enriched=True))  # weigh the enriched field if built
     with _progress_bars() as bars:
-        task = bars.add_task("交叉拟合 cross-fit", total=len(items) + len(others))
-        report = learn_all(searcher, items, filters, folds, lambda n: bars.advance(task, n), others)
-    print(json.dumps({"questions": len(items), "split": split, "other_queries": len(others),
-                      "saved": str(searcher.reader.index_dir / "learned"), **report}, ensure_ascii=False))
+        report = learn_from_answered(searcher, items, Settings.from_env().data_dir, wanted, folds, filters,
+                                     _rich_progress(bars))
+    print(json.dumps({"split": split, **report}, ensure_ascii=False))

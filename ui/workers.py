@@ -19,6 +19,7 @@ from collections.abc import Callable
 import uvicorn
 
 log = logging.getLogger("fagui.workers")
+_foreign: dict[int, float] = {}  # exited children that are not workers: first seen
 
 
 def _child(config: uvicorn.Config, sock, on_start: Callable[[], None] | None) -> None:
@@ -36,6 +37,24 @@ def _child(config: uvicorn.Config, sock, on_start: Callable[[], None] | None) ->
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _wait_worker(children: set[int]) -> tuple[int | None, int]:
+    """Wait for a child to exit and reap it if it is a worker. Other children of this process
+    (the background index build, ui/background.py) are left to their own reaper: a plain
+    os.wait() here took the build's exit for a dead worker and forked one worker too many."""
+    info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
+    if info is None:
+        return None, 0
+    if info.si_pid not in children:
+        time.sleep(0.2)  # its owner reaps it in a moment; one nobody reaps would hide the workers
+        first = _foreign.setdefault(info.si_pid, time.monotonic())
+        if time.monotonic() - first > 5:
+            os.waitpid(info.si_pid, os.WNOHANG)
+            _foreign.pop(info.si_pid, None)
+        return None, 0
+    _, status = os.waitpid(info.si_pid, 0)
+    return info.si_pid, status
 
 
 def run_prefork(config: uvicorn.Config, workers: int, on_start: Callable[[], None] | None = None) -> None:
@@ -71,10 +90,12 @@ def run_prefork(config: uvicorn.Config, workers: int, on_start: Callable[[], Non
     restarts: list[float] = []
     while children:
         try:
-            pid, status = os.wait()
+            pid, status = _wait_worker(children)
         except ChildProcessError:
             break
         except InterruptedError:
+            continue
+        if pid is None:
             continue
         children.discard(pid)
         if stopping:

@@ -4,6 +4,7 @@ and every server switches with no failed request; a job killed mid-embedding res
 embedding cache and never publishes half an index."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from indexer.manifest import Manifest, current_generation
 from indexer.progress import read_progress
@@ -22,20 +24,44 @@ from tests.servers import FAGUI, fagui_server
 QUESTIONS = ["劳动合同法第82条", "公司一直不跟我签书面劳动合同，能要二倍工资吗", "公司股东出资期限", "正当防卫"]
 
 
-def keyword_stage(law_subset: Path, home: Path, data_dir: Path) -> dict[str, str]:
-    """A store of the law subset and its keyword-stage index under `home`; the env to use it."""
-    env = os.environ | {"FAGUI_HOME": str(home), "FAGUI_DATA_DIR": str(data_dir),
-                        "FAGUI_BACKGROUND_LEARN": "0", "FAGUI_RELOAD_SECONDS": "1", "FAGUI_RATE_LIMIT": ""}
+SUBSET_LAWS = ("劳动合同法", "刑法", "民法典", "公司法", "宪法")
+
+
+def keyword_stage(law_subset: Path, home: Path, data_dir: Path, learn: Path | None = None) -> dict[str, str]:
+    """A store of the law subset and its keyword-stage index under `home`; the env to use it
+    (the background job learns the ranking from `learn`, a STARD-style file, when given)."""
+    env = os.environ | {"FAGUI_HOME": str(home), "FAGUI_DATA_DIR": str(data_dir), "FAGUI_RELOAD_SECONDS": "1",
+                        "FAGUI_RATE_LIMIT": "", "FAGUI_BACKGROUND_LEARN": "1" if learn else "0",
+                        "FAGUI_LEARN_QUERIES": str(learn or "")}
     for args in (["ingest", str(law_subset)], ["index", "build", "--keyword-only"]):
         proc = subprocess.run([FAGUI, *args], env=env, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr
     return {k: env[k] for k in ("FAGUI_HOME", "FAGUI_DATA_DIR", "FAGUI_BACKGROUND_LEARN", "FAGUI_RELOAD_SECONDS",
-                                "FAGUI_RATE_LIMIT")}
+                                "FAGUI_RATE_LIMIT", "FAGUI_LEARN_QUERIES")}
 
 
-def test_search_answers_during_the_build_and_switches_without_a_failed_request(law_subset, data_dir, tmp_path):
-    env = keyword_stage(law_subset, tmp_path / "home", data_dir)
-    answers: list[tuple[int, str]] = []
+@pytest.fixture(scope="module")
+def subset_questions(data_dir, tmp_path_factory) -> Path:
+    """Real STARD train questions whose answers are all in the law subset (a quick learn)."""
+    out = tmp_path_factory.mktemp("learn") / "queries.jsonl"
+    kept = []
+    with open(data_dir / "stard/queries.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            rec = json.loads(line)
+            laws = {g["law_name"].removeprefix("中华人民共和国") for g in rec["gold"]}
+            if rec["split"] == "train" and laws <= set(SUBSET_LAWS):
+                kept.append(line)
+    assert len(kept) >= 40
+    out.write_text("".join(kept[:60]), encoding="utf-8")
+    return out
+
+
+def test_search_answers_during_the_build_and_switches_without_a_failed_request(law_subset, data_dir, tmp_path,
+                                                                              subset_questions):
+    """Two server processes (`--workers 2`) and three clients through both switches: keyword ->
+    hybrid when the vectors are published, then the learned ranking when `fagui learn` ends."""
+    env = keyword_stage(law_subset, tmp_path / "home", data_dir, learn=subset_questions)
+    answers: list[tuple[float, str, int, str, bool]] = []  # (sent, question, status, mode, re-ranked)
     states: list[dict] = []
     stop = threading.Event()
 
@@ -43,34 +69,54 @@ def test_search_answers_during_the_build_and_switches_without_a_failed_request(l
         with httpx.Client(base_url=f"{base}/api/v1", timeout=60) as http:
             i = offset
             while not stop.is_set():
-                r = http.get("/search", params={"q": QUESTIONS[i % len(QUESTIONS)], "k": 5})
-                answers.append((r.status_code, r.json().get("mode") if r.status_code == 200 else r.text))
+                sent, question = time.monotonic(), QUESTIONS[i % len(QUESTIONS)]
+                r = http.get("/search", params={"q": question, "k": 5})
+                if r.status_code == 200:
+                    body = r.json()
+                    reranked = any("rerank" in x["scores"] for x in body["results"])
+                    answers.append((sent, question, 200, body["mode"], reranked))
+                else:
+                    answers.append((sent, question, r.status_code, r.text, False))
                 i += 1
 
-    with fagui_server(None, **env) as base:
+    def every_worker_learned() -> bool:
+        latest = {s["worker"]: s["ready"] for s in states}
+        return len(latest) == 2 and all(r["learned"] for r in latest.values())
+
+    with fagui_server(None, "--workers", "2", **env) as base:
         first = httpx.get(f"{base}/api/v1/health").json()
         assert first["ready"] == {"keyword": True, "vectors": False, "learned": False}
         threads = [threading.Thread(target=client, args=(base, n)) for n in range(3)]
         for t in threads:
             t.start()
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            states.append(httpx.get(f"{base}/api/v1/health", timeout=30).json())
-            if states[-1]["ready"]["vectors"]:
-                break
-            time.sleep(0.5)
-        time.sleep(3)  # searches after the switch
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline and not every_worker_learned():
+            states.append(httpx.get(f"{base}/api/v1/health", timeout=30).json() | {"at": time.monotonic()})
+            time.sleep(0.3)
+        time.sleep(3)  # searches after the last switch
         stop.set()
         for t in threads:
             t.join()
-    assert states[-1]["ready"]["vectors"] and states[-1]["progress"] is None, states[-1]
+    assert every_worker_learned(), states[-1]
+    assert len({s["worker"] for s in states}) == 2  # the build's exit did not pass for a dead worker
+    assert states[-1]["progress"] is None, states[-1]
     running = [s["progress"] for s in states if s["progress"]]
     assert running and running[0]["state"] == "running"
     assert any(p["stage"].startswith("向量") and p["percent"] is not None for p in running)
-    assert [s for s, _ in answers if s != 200] == [], answers[:5]
-    modes = [m for _, m in answers]
-    switch = modes.index("hybrid")
-    assert switch > 0 and set(modes[:switch]) == {"keyword"} and set(modes[switch:]) == {"hybrid"}
+    assert any(p["stage"].startswith("学习") and p["percent"] is not None for p in running)
+    # each worker's states go forward only: keyword, then vectors, then learned
+    for worker in {s["worker"] for s in states}:
+        seen = [(r["vectors"], r["learned"]) for r in (s["ready"] for s in states if s["worker"] == worker)]
+        assert seen == sorted(seen), (worker, seen)
+    assert [a for a in answers if a[2] != 200] == [], [a for a in answers if a[2] != 200][:5]
+    # keyword answers until the workers switch (each within a second of the other), hybrid after
+    vectors_everywhere = max(min(s["at"] for s in states if s["worker"] == w and s["ready"]["vectors"])
+                             for w in {s["worker"] for s in states})
+    assert answers[0][3] == "keyword" and answers[-1][3] == "hybrid"
+    assert all(mode == "hybrid" for sent, _, _, mode, _ in answers if sent > vectors_everywhere)
+    learned_everywhere = states[-1]["at"]
+    late = [a for a in answers if a[0] > learned_everywhere and a[1] != QUESTIONS[0]]  # [0] is a citation
+    assert late and all(reranked for *_, reranked in late), "the learned re-ranker scores every result list"
     manifest = Manifest.load(current_generation(tmp_path / "home/index"))
     assert manifest.stage == "full" and manifest.counts["vectors"] == manifest.counts["units"]
 

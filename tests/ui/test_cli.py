@@ -82,3 +82,25 @@ def test_ingest_ofd_end_to_end(tmp_path):
     proc = run("ingest", str(tmp_path / "坏.ofd"), store=store, check=False)
     assert proc.returncode == 2 and "坏.ofd: Doc_0/Pages/Page_1/Content.xml missing" in proc.stderr
     assert json.loads(run("corpus", "stats", "--json", store=store).stdout) == before
+
+
+def test_learn_saves_a_ranking_the_next_search_uses(built_index, tmp_path):
+    from tests.conftest import copy_of
+
+    folder = copy_of(built_index, tmp_path)
+    queries = tmp_path / "answered.jsonl"
+    gold = {"law_name": "中华人民共和国劳动合同法", "article_label": "第八十二条"}
+    questions = ["公司不和我签书面劳动合同，可以要求二倍工资吗", "入职三个月了还没签合同怎么办",
+                 "单位一直不签劳动合同要赔钱吗", "没签劳动合同能要双倍工资吗", "用人单位超过一个月不订立书面合同"]
+    queries.write_text("".join(json.dumps({"query_id": i, "question": q, "split": "train", "gold": [gold]},
+                                          ensure_ascii=False) + "\n" for i, q in enumerate(questions)),
+                       encoding="utf-8")
+    env = ("--store", str(folder / "store.sqlite3"), "--index-dir", str(folder / "index"))
+    report = json.loads(run("learn", "--queries", str(queries), "--kinds", "none", "--folds", "2", *env,
+                            store=folder / "store.sqlite3").stdout)
+    assert report["questions"] == 5 and report["split"] == "train" and report["other_queries"] == 0
+    assert (folder / "index/learned/reranker.txt").exists() and (folder / "index/learned/STAMP").exists()
+    top = json.loads(run("search", "签了合同吗 二倍工资", "--json", *env, store=folder / "store.sqlite3").stdout)
+    assert "rerank" in top["results"][0]["scores"]
+    bad = run("learn", "--queries", str(tmp_path / "none.jsonl"), *env, store=folder / "store.sqlite3", check=False)
+    assert bad.returncode == 2 and "none.jsonl: no such file" in bad.stderr
