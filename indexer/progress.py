@@ -77,4 +77,8 @@ def _alive(pid: Any) -> bool:
         os.kill(int(pid), 0)
     except (OSError, TypeError, ValueError):
         return False
-    return True
+    try:  # a zombie answers kill(0) too: dead, waiting for a parent (or an init) to reap it
+        stat = Path(f"/proc/{int(pid)}/stat").read_text()
+    except OSError:
+        return True  # no /proc (not Linux): kill(0) is all we know
+    return stat.rpartition(")")[2].split()[0] != "Z"

@@ -3,13 +3,16 @@ mode within minutes while a child process embeds every unit, publishes the full 
 and learns the ranking; each server process picks both up (ui/watcher.py) with no failed request.
 
 The child is `python -m ui.background`: its progress goes to `index_dir/build-progress.json`
-(indexer/progress.py), read by `/api/v1/health` and the web app's banner. Killed, it resumes
-from the embedding cache next time; a half-built generation is never published.
+(indexer/progress.py), read by `/api/v1/health` and the web app's banner. It stops with its
+server, however that stops, and the next server resumes it from the embedding cache; killed
+itself, the same. A half-built generation is never published.
 """
 from __future__ import annotations
 
 import atexit
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -21,6 +24,7 @@ from indexer.progress import FileProgress, read_progress
 from search.learning import LEARNED_DIR, reranker_file
 
 STARD = "stard/queries.jsonl"
+PR_SET_PDEATHSIG = 1
 
 
 def learn_queries(settings: Settings) -> Path | None:
@@ -56,6 +60,14 @@ def child_env(settings: Settings) -> dict[str, str]:
     return os.environ | env
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the server process dies (Linux prctl)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:  # not Linux: atexit still stops the job on a clean exit
+        pass
+
+
 class BackgroundBuild:
     """Starts the child job once per server (not when one is already running) and reaps it."""
 
@@ -69,10 +81,11 @@ class BackgroundBuild:
             return False  # another server's job (or this one's, before a restart) goes on
         log = open(self.settings.store_path.parent / "background-build.log", "ab")  # noqa: SIM115 - the child owns it
         self.process = subprocess.Popen([sys.executable, "-m", "ui.background"], stdout=log, stderr=log,
-                                        env=child_env(self.settings))
+                                        env=child_env(self.settings), preexec_fn=_die_with_parent)
         threading.Thread(target=self.process.wait, name="fagui-background-reaper", daemon=True).start()
-        # a server stopped cleanly stops its job (the embedding cache keeps what was done);
-        # a killed server leaves it running, and the next server waits for it
+        # the job ends with its server however it stops (uvicorn re-raises SIGTERM after its
+        # shutdown, so atexit alone missed Ctrl-C and `kill`): the embedding cache keeps what was
+        # done and the next server resumes from it
         atexit.register(self.stop)
         return True
 

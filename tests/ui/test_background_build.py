@@ -151,6 +151,37 @@ def test_a_job_killed_mid_embedding_resumes_from_the_cache(law_subset, data_dir,
     assert total - kept < manifest.counts["units"]  # the second run embedded only what was missing
 
 
+def test_a_server_stopped_mid_build_stops_its_job_and_the_next_one_resumes(law_subset, data_dir, tmp_path):
+    env = keyword_stage(law_subset, tmp_path / "home", data_dir)
+    index_dir = tmp_path / "home/index"
+    keyword_generation = current_generation(index_dir).name
+    with fagui_server(None, **env):
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            progress = read_progress(index_dir) or {}
+            if (progress.get("stage") or "").startswith("向量") and 0 < progress.get("done", 0) < progress["total"] - 300:
+                break
+            time.sleep(0.2)
+        job = progress["pid"]
+    # the server stopped (SIGTERM, as Ctrl-C or systemd): its job stopped with it
+    time.sleep(1)
+    assert read_progress(index_dir)["state"] == "interrupted", read_progress(index_dir)
+    assert not Path(f"/proc/{job}").exists() or "State:\tZ" in Path(f"/proc/{job}/status").read_text()
+    assert current_generation(index_dir).name == keyword_generation
+    with sqlite3.connect(index_dir / "cache.sqlite3") as cache:
+        kept = cache.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    with fagui_server(None, **env) as base:
+        deadline = time.monotonic() + 300
+        while not httpx.get(f"{base}/api/v1/health").json()["ready"]["vectors"]:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        assert httpx.get(f"{base}/api/v1/search", params={"q": QUESTIONS[1]}).json()["mode"] == "hybrid"
+    manifest = Manifest.load(current_generation(index_dir))
+    with sqlite3.connect(index_dir / "cache.sqlite3") as cache:
+        total = cache.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    assert kept >= 256 and total - kept < manifest.counts["units"]  # the restart embedded only the rest
+
+
 def test_the_app_shows_a_quiet_banner_until_the_switch(law_subset, data_dir, tmp_path, browser):
     from tests.browsers import shot
 
