@@ -219,17 +219,19 @@ def learn_from_answered(searcher, train: list[EvalQuery], data_dir, kinds: Itera
     as the CLI's bars or indexer.progress.FileProgress."""
     filters = filters or make_filters("laws", LEARN_TYPES)
     others = training_queries(searcher, list(kinds), data_dir)
-    advance = progress("学习排序 learn", len(train) + len(others)) if progress else None
-    report = learn_all(searcher, train, filters, folds, advance, others)
+    advance = progress("学习排序 learn: 检索 searching", len(train) + len(others)) if progress else None
+    fitting = (lambda: progress("学习排序 learn: 拟合 fitting fusion + re-ranker", None)) if progress else None
+    report = learn_all(searcher, train, filters, folds, advance, others, fitting)
     return {"questions": len(train), "other_queries": len(others),
             "saved": str(searcher.reader.index_dir / LEARNED_DIR), **report}
 
 
 def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: int = 5,
               progress: Callable[[int], None] | None = None,
-              others: list[TrainingQuery] = ()) -> dict:
+              others: list[TrainingQuery] = (), fitting: Callable[[], None] | None = None) -> dict:
     """Fit and save every learned part from STARD-style `train` (cross-fitted) and `others`
-    (other kinds' train halves); returns the training figures."""
+    (other kinds' train halves); returns the training figures. `progress` counts the queries
+    searched; `fitting` is called when the fitting that follows (minutes, uncounted) starts."""
     fit_learned(searcher, train)
     oof = out_of_fold_parts(searcher, train, filters, folds, progress)
     queries = [TrainingQuery("stard", q.question, filters, q.gold, parts=parts) for q, (parts, _) in zip(train, oof)]
@@ -240,6 +242,8 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
             progress(1)
     # the fast profile (every search) never sees the enriched field; the deep one (assistant,
     # 深度检索) is learned only when the field was built and searched
+    if fitting:
+        fitting()
     fast = [replace(q, parts={n: s for n, s in q.parts.items() if n != "enriched"}) for q in queries]
     out = _learn_profile(searcher, train, fast, "")
     if any("enriched" in q.parts for q in queries):

@@ -85,7 +85,7 @@ class AppHandlers:
         ready, job = self.searcher.ready, read_progress(self.searcher.reader.index_dir)
         if ready["vectors"] and (ready["learned"] or not job or job.get("state") == "done"):
             return ""
-        mode = "当前为关键词检索" if not ready["vectors"] else "当前为混合检索，排序模型学习中"
+        mode = "当前为关键词检索" if not ready["vectors"] else "当前为混合检索"
         if not job:
             return '<div class="fg-note">当前为关键词检索（向量索引尚未构建：fagui index build）</div>'
         if job and job.get("state") in ("failed", "interrupted"):
