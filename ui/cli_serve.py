@@ -29,24 +29,31 @@ def _missing(settings: Settings) -> tuple[bool, bool]:
     return empty, no_index
 
 
+def _ingest_and_index(settings: Settings, keyword_only: bool) -> None:
+    """What an empty state lacks first: the shared data ingested, an index built (all of it, or
+    the keyword stage that `fagui serve` answers from while the rest builds behind)."""
+    empty, no_index = _missing(settings)
+    if empty:
+        err.print("导入 ingest: laws, notices, messages")
+        ingest_cmd(["all"], settings.store_path, settings.data_dir)
+    if no_index:
+        err.print("关键词索引 keyword index (vectors and the learned ranking follow in the background)"
+                  if keyword_only else "建索引 index build (first time ~17 min on 2 cores)")
+        index_build_cmd(settings.store_path, settings.index_dir, keyword_only=keyword_only)
+
+
 @app.command("prepare")
 def prepare_cmd(store: StoreOption = None, index_dir: IndexDirOption = None) -> None:
     """准备数据：缺什么补什么 (ingest the shared data if the store is empty, build the index if
     there is none, learn from STARD train if nothing is learned yet; each step shows progress)."""
-    from search.learning import LEARNED_DIR
+    from search.learning import LEARNED_DIR, reranker_file
 
     settings = Settings.from_env(store_path=store, index_dir=index_dir)
     if settings.data_dir is None:
         _fail("no shared data folder: set FAGUI_DATA_DIR (or keep ../shared/data beside the repo)")
-    empty, no_index = _missing(settings)
-    if empty:
-        err.print("1/3 导入 ingest: laws, notices, messages")
-        ingest_cmd(["all"], settings.store_path, settings.data_dir)
-    if no_index:
-        err.print("2/3 建索引 index build (first time ~13 min on 2 cores)")
-        index_build_cmd(settings.store_path, settings.index_dir)
-    if not (settings.index_dir / LEARNED_DIR / "reranker.txt").exists():
-        err.print("3/3 学习 learn from STARD train")
+    _ingest_and_index(settings, keyword_only=False)
+    if not (settings.index_dir / LEARNED_DIR / reranker_file()).exists():
+        err.print("学习 learn from STARD train")
         learn_cmd(queries=settings.data_dir / "stard/queries.jsonl", split="train", folds=5,
                   kinds="topical,messages,notices", collection=None, types=None,
                   store=settings.store_path, index_dir=settings.index_dir)
@@ -79,13 +86,7 @@ def serve_cmd(
         prepare_cmd(store, index_dir)
     elif settings.data_dir is not None and settings.backend == "sqlite" and (
             not settings.store_path.exists() or current_generation(settings.index_dir) is None):
-        empty, no_index = _missing(settings)
-        if empty:
-            err.print("导入 ingest: laws, notices, messages")
-            ingest_cmd(["all"], settings.store_path, settings.data_dir)
-        if no_index:
-            err.print("关键词索引 keyword index (vectors and the learned ranking follow in the background)")
-            index_build_cmd(settings.store_path, settings.index_dir, keyword_only=True)
+        _ingest_and_index(settings, keyword_only=True)
     searcher = _searcher(store, index_dir)
     if pending_work(settings) and BackgroundBuild(settings).start():
         err.print("后台构建 background: " + ", ".join(pending_work(settings))
