@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from corpus.config import env_value
+
 
 class LLMError(RuntimeError):
     """The model server could not be reached or answered with an error."""
@@ -21,6 +23,19 @@ class LLMConfig:
     temperature: float = 0.2
     max_tokens: int = 512
     timeout: float = 60.0
+
+    @classmethod
+    def from_env(cls, base_url: str | None = None, model: str | None = None,
+                 api_key: str | None = None) -> "LLMConfig | None":
+        """Arguments first, then FAGUI_LLM_BASE_URL / FAGUI_LLM_MODEL / FAGUI_LLM_API_KEY;
+        None when no base URL is given (extractive answers)."""
+        base_url = base_url or env_value("FAGUI_LLM_BASE_URL")
+        if not base_url:
+            return None
+        model = model or env_value("FAGUI_LLM_MODEL")
+        if not model:
+            raise ValueError("--llm-base-url needs --llm-model (or FAGUI_LLM_MODEL)")
+        return cls(base_url, model, api_key or env_value("FAGUI_LLM_API_KEY") or "none")
 
 
 class OpenAIChatComposer:

@@ -10,8 +10,8 @@ Fitted in seconds on the CPU, saved under `index_dir/learned/`, rebuilt by `fagu
 """
 from __future__ import annotations
 
+import hashlib
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,12 @@ STAMP_FILE = "STAMP"  # written after everything learned is saved: a running ser
 
 
 def write_learned_stamp(folder: Path) -> None:
-    (folder / STAMP_FILE).write_text(str(time.time_ns()), encoding="utf-8")
+    """STAMP = a digest of every learned file: a server reloads when it changes, and learning
+    the same again leaves it (and so the whole folder) byte for byte as it was."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name != STAMP_FILE):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    (folder / STAMP_FILE).write_text(digest.hexdigest(), encoding="utf-8")
 
 
 def learned_stamp(folder: Path) -> str | None:

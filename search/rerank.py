@@ -47,5 +47,7 @@ def train_lambdarank(groups: list[tuple[np.ndarray, np.ndarray]], path: str | Pa
     data = lightgbm.Dataset(x, y, group=[len(g[1]) for g in groups], feature_name=FEATURES)
     params = {"objective": "lambdarank", "metric": "ndcg", "ndcg_eval_at": [10], "learning_rate": 0.05,
               "num_leaves": 31, "min_data_in_leaf": 20, "feature_fraction": 0.9, "bagging_fraction": 0.8,
-              "bagging_freq": 1, "seed": seed, "verbose": -1, "num_threads": 2}
+              "bagging_freq": 1, "seed": seed, "verbose": -1, "num_threads": 2,
+              # same data -> same trees: threads must not change the order histograms are summed in
+              "deterministic": True, "force_row_wise": True}
     lightgbm.train(params, data, num_boost_round=300).save_model(str(path))

@@ -34,4 +34,4 @@ def learn_term_map(question_tokens: list[set[str]], answer_tokens: list[set[str]
                 ranked.append((lift * share, legal))
         if ranked:
             out[word] = [legal for _, legal in sorted(ranked, reverse=True)[:PER_WORD]]
-    return out
+    return dict(sorted(out.items()))  # the words came in set order, which changes with the hash seed

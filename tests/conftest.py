@@ -43,6 +43,22 @@ LAW_SUBSET = (
     "DLC/上海地方法规/地方性法规/上海/上海市人民代表大会常务委员会规范性文件备案审查条例(2021-05-21).md",
     "其他/人体损伤程度鉴定标准(2014-01-01).md",
 )
+# the laws of LAW_SUBSET by short title (STARD's gold names them with 中华人民共和国)
+LAW_SUBSET_TITLES = ("劳动合同法", "刑法", "民法典", "公司法", "宪法")
+
+
+def answered_subset_questions(data_dir: Path, out: Path, limit: int = 60) -> Path:
+    """Real STARD train questions whose gold articles are all in the law subset (a quick learn)."""
+    kept = []
+    with open(data_dir / "stard/queries.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            rec = json.loads(line)
+            laws = {g["law_name"].removeprefix("中华人民共和国") for g in rec["gold"]}
+            if rec["split"] == "train" and laws <= set(LAW_SUBSET_TITLES):
+                kept.append(line)
+    assert len(kept) >= min(limit, 40)
+    out.write_text("".join(kept[:limit]), encoding="utf-8")
+    return out
 
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}

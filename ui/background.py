@@ -18,7 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
-from corpus.config import Settings
+from corpus.config import Settings, env_value
 from indexer.manifest import Manifest, current_generation
 from indexer.progress import FileProgress, read_progress
 from search.learning import LEARNED_DIR, reranker_file
@@ -30,7 +30,7 @@ PR_SET_PDEATHSIG = 1
 def learn_queries(settings: Settings) -> Path | None:
     """The answered questions the ranking is learned from: FAGUI_LEARN_QUERIES (a STARD-style
     JSONL of your own) or the shared data's STARD; None when there are none."""
-    own = os.environ.get("FAGUI_LEARN_QUERIES")
+    own = env_value("FAGUI_LEARN_QUERIES")
     path = Path(own) if own else settings.data_dir / STARD if settings.data_dir is not None else None
     return path if path is not None and path.exists() else None
 

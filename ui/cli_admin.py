@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from corpus.config import Settings
+from ui.settings import ServerSettings
 from corpus.storebase import StoreError
 from ui.cli_common import keys_app, db_app, err, JsonOption, _fail
 
@@ -14,7 +15,7 @@ from ui.cli_common import keys_app, db_app, err, JsonOption, _fail
 def _keys():
     from ui.keys import KeyStore
 
-    return KeyStore(Settings.from_env().config_dir)
+    return KeyStore(ServerSettings.from_env().config_dir)
 
 
 @keys_app.command("create")

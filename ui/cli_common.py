@@ -113,13 +113,10 @@ ValidityOption = Annotated[str, typer.Option("--validity", help="时效性: 现�
 def _llm_config(base_url: str | None, model: str | None, api_key: str | None):
     from assistant.llm import LLMConfig
 
-    settings = Settings.from_env()
-    base_url, model = base_url or settings.llm_base_url, model or settings.llm_model
-    if not base_url:
-        return None
-    if not model:
-        _fail("--llm-base-url needs --llm-model (or FAGUI_LLM_MODEL)")
-    return LLMConfig(base_url, model, api_key or settings.llm_api_key or "none")
+    try:
+        return LLMConfig.from_env(base_url, model, api_key)
+    except ValueError as exc:
+        _fail(str(exc))
 
 
 LLMUrlOption = Annotated[Optional[str], typer.Option(

@@ -13,7 +13,7 @@ from analytics.service import MessageAnalytics
 from assistant.api import add_ask_routes
 from assistant.assistant import Assistant
 from assistant.llm import LLMConfig
-from corpus.config import Settings
+from ui.settings import ServerSettings
 from search.api import create_api
 from search.asof import NotInForce
 from search.query import QueryError, make_filters
@@ -33,9 +33,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from
 
 
 def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool = True,
-               settings: Settings | None = None):
+               settings: ServerSettings | None = None):
     """The ASGI app: FastAPI (API, law pages, Gradio) wrapped by the security middleware."""
-    settings = settings or Settings.from_env()
+    settings = settings or ServerSettings.from_env()
     app = FastAPI(title="fagui", docs_url=None, redoc_url=None, openapi_url=None)
     state = searcher.store.path.parent  # audit log, query log and uploads live beside the store
     log = QueryLog(state / "queries.jsonl", settings.query_log_days) if settings.query_log_days > 0 else None
@@ -47,7 +47,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     add_analytics_routes(api, analytics)
     keys = KeyStore(settings.config_dir)
     add_admin_routes(api, searcher, assistant, keys, AuditLog(state / "audit.jsonl"),
-                     state / "uploads", int(settings.max_request_mb * 1024 * 1024))
+                     state / "uploads", settings.max_request_bytes)
     add_dify_routes(api, searcher, keys, SavedFilters(settings.config_dir))
     app.mount("/api/v1", api)
     mcp = build_mcp(searcher, assistant, lock, log.record if log else None)  # MCP over streamable HTTP for agents
@@ -108,7 +108,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE"], allow_headers=["Authorization", "Content-Type"])
     secured = SecurityMiddleware(app, keys, settings.read_requires_key, settings.rate_limit,
-                                 int(settings.max_request_mb * 1024 * 1024))
+                                 settings.max_request_bytes)
     secured.watcher = watcher  # started by `serve` in each serving process (threads do not survive a fork)
     return secured
 
@@ -139,7 +139,7 @@ def serve(searcher: Searcher, host: str = "127.0.0.1", port: int = 8000, llm: LL
           workers: int = 1) -> None:
     import uvicorn
 
-    settings = Settings.from_env()
+    settings = ServerSettings.from_env()
     app = create_app(searcher, llm, settings=settings)
     warm_up(searcher)
     where = f"http://{host}:{port}"

@@ -19,12 +19,10 @@ import pytest
 
 from indexer.manifest import Manifest, current_generation
 from indexer.progress import read_progress
+from tests.conftest import answered_subset_questions
 from tests.servers import FAGUI, fagui_server
 
 QUESTIONS = ["劳动合同法第82条", "公司一直不跟我签书面劳动合同，能要二倍工资吗", "公司股东出资期限", "正当防卫"]
-
-
-SUBSET_LAWS = ("劳动合同法", "刑法", "民法典", "公司法", "宪法")
 
 
 def keyword_stage(law_subset: Path, home: Path, data_dir: Path, learn: Path | None = None) -> dict[str, str]:
@@ -42,18 +40,7 @@ def keyword_stage(law_subset: Path, home: Path, data_dir: Path, learn: Path | No
 
 @pytest.fixture(scope="module")
 def subset_questions(data_dir, tmp_path_factory) -> Path:
-    """Real STARD train questions whose answers are all in the law subset (a quick learn)."""
-    out = tmp_path_factory.mktemp("learn") / "queries.jsonl"
-    kept = []
-    with open(data_dir / "stard/queries.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            rec = json.loads(line)
-            laws = {g["law_name"].removeprefix("中华人民共和国") for g in rec["gold"]}
-            if rec["split"] == "train" and laws <= set(SUBSET_LAWS):
-                kept.append(line)
-    assert len(kept) >= 40
-    out.write_text("".join(kept[:60]), encoding="utf-8")
-    return out
+    return answered_subset_questions(data_dir, tmp_path_factory.mktemp("learn") / "queries.jsonl")
 
 
 def test_search_answers_during_the_build_and_switches_without_a_failed_request(law_subset, data_dir, tmp_path,

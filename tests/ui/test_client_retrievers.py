@@ -15,6 +15,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 from fagui_client import (FaguiAuthError, FaguiClient, FaguiInvalidRequest, FaguiNotFound,
                           FaguiRateLimited, FaguiUnavailable, Hit, SearchResults)
 from fagui_client.langchain import FaguiRetriever as LangChainRetriever
+from ui.settings import ServerSettings
 from fagui_client.llamaindex import FaguiRetriever as LlamaIndexRetriever
 from tests.conftest import SearchIndex
 from tests.keyed import LABOR
@@ -98,7 +99,7 @@ def test_in_process_client_retries_429_after_retry_after(app_index, tmp_path):
     from ui.server import create_app
 
     index = SearchIndex(app_index)
-    settings = dataclasses.replace(index.settings(), config_dir=tmp_path, rate_limit="1/second")
+    settings = ServerSettings(config_dir=tmp_path, rate_limit="1/second")
     app = create_app(index.searcher(), with_ui=False, settings=settings)
     with FaguiClient.for_app(app, retries=2) as fagui:
         started = time.monotonic()
