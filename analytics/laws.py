@@ -12,7 +12,7 @@ NATIONAL_TYPES = ("宪法", "法律", "行政法规", "部门规章", "司法解
 def find_laws(searcher, lock, queries: list[str], k: int = 5) -> list[dict]:
     """Results of each query interleaved (rank 1 of each, then rank 2 ...), duplicates dropped.
     District codes are removed first: A3区 matches nothing useful."""
-    from search.query import SearchFilters  # analytics sits above search: a plain call down
+    from search.query.parse import SearchFilters  # analytics sits above search: a plain call down
 
     filters = SearchFilters(collections=["laws"], types=list(NATIONAL_TYPES))
     ranked = []

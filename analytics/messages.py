@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.model import MESSAGES, Document
-from corpus.storebase import DocumentStoreBase
+from corpus.store.base import DocumentStoreBase
 
 CLASSES = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生")
 
@@ -66,7 +66,7 @@ def load_messages(store: DocumentStoreBase) -> list[Message]:
 
 
 def from_documents(docs: Iterable[Document]) -> list[Message]:
-    """Message records of message Documents (as corpus.messages parses them)."""
+    """Message records of message Documents (as corpus.sources.messages parses them)."""
     out = []
     for doc in docs:
         extra = doc.extra or {}

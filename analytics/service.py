@@ -12,13 +12,13 @@ from pathlib import Path
 
 from analytics import dashboard
 from analytics.embeddings import Embed, router_embedders
-from analytics.hot import HotIssue, TfidfHotIssueFinder
+from analytics.hot.groups import HotIssue, TfidfHotIssueFinder
 from analytics.laws import find_laws
 from analytics.messages import Message, load_messages
 from analytics.replies import FLAGS, ReplyAssessment, ReplyQualityAssessor
 from analytics.routing import TEXT_MEMBERS, EnsembleMessageRouter
-from analytics.selection import known_regions, select_issues
-from corpus.storebase import DocumentStoreBase
+from analytics.hot.selection import known_regions, select_issues
+from corpus.store.base import DocumentStoreBase
 
 log = logging.getLogger(__name__)
 ROUTER_FORMAT = 2  # bumped when the router's features change: an older pickle is not reused

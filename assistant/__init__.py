@@ -1,1 +1,2 @@
-"""assistant: grounded answers with verified citations (issue 5)."""
+"""assistant: grounded answers (智能问答) from the search results — relevance, question type,
+an extractive or LLM composer, citations verified against the store; multi-turn follow-ups."""

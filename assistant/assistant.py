@@ -23,7 +23,7 @@ from assistant.relevance import RelevanceGate, coverage
 from assistant.verify import CitationChecker
 from corpus.model import DOC_TYPES
 from corpus.pii import mask_pii
-from search.query import make_filters
+from search.query.parse import make_filters
 from search.searcher import Searcher
 
 FALLBACK_NOTICE = "大模型的回答没有可核实的引用，已改用摘录式回答。"

@@ -2,7 +2,7 @@
 (依照本法第十条) — the articles the deciding results cite, added as sources of their own."""
 from __future__ import annotations
 
-from corpus.storebase import DocumentStoreBase
+from corpus.store.base import DocumentStoreBase
 from search.results import SearchResult
 
 from assistant.answer import CitedArticle

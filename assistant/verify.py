@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answer import CitedArticle
-from search.citations import NUMERAL as _NUM
-from search.citations import CitationParser
-from search.evaluate import norm_title
+from search.query.citations import NUMERAL as _NUM
+from search.query.citations import CitationParser
+from search.evaluation.metrics import norm_title
 
 # Any bracketed title followed by an article, known law or not (models invent laws too).
 _BRACKETED = re.compile(rf"《[^《》\n]{{1,60}}》\s*第\s*(?:{_NUM})\s*条(?:\s*之\s*[一二三四五六七八九十0-9]+)?"

@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from analytics.api import add_analytics_routes  # noqa: E402
 from analytics.service import MessageAnalytics  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from corpus.store import SQLiteDocumentStore  # noqa: E402
+from corpus.store.sqlite import SQLiteDocumentStore  # noqa: E402
 
 
 def timed(fn):

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.stard_embedders import SCOPE_TYPES  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from search.evaluate import load_queries  # noqa: E402
+from search.evaluation.metrics import load_queries  # noqa: E402
 
 
 def free_port() -> int:

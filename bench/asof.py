@@ -16,9 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
-from corpus.stores import open_store  # noqa: E402
-from search.asof import NotInForce  # noqa: E402
-from search.query import make_filters  # noqa: E402
+from corpus.store.factory import open_store  # noqa: E402
+from search.retrieval.asof import NotInForce  # noqa: E402
+from search.query.parse import make_filters  # noqa: E402
 from search.searcher import Searcher  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.assistant import Assistant  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from search.evaluate import load_queries, norm_title  # noqa: E402
+from search.evaluation.metrics import load_queries, norm_title  # noqa: E402
 from search.searcher import Searcher  # noqa: E402
 
 OFF_TOPIC = ["今天上海会不会下雪", "糖醋排骨的做法", "怎么给手机换电池", "推荐一本好看的小说", "跑步膝盖疼怎么办",

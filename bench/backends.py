@@ -24,10 +24,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
-from corpus.stores import open_store  # noqa: E402
+from corpus.store.factory import open_store  # noqa: E402
 from indexer.embedders import make_embedder  # noqa: E402
-from search.evaluate import load_queries  # noqa: E402
-from search.pgretrievers import vector_literal  # noqa: E402
+from search.evaluation.metrics import load_queries  # noqa: E402
+from search.retrieval.postgres import vector_literal  # noqa: E402
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 LABOR_CONTRACT_LAW = "22c5555e8f974b99963b8aab36005d0e"

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.api_qps import serving  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from search.evaluate import load_queries  # noqa: E402
+from search.evaluation.metrics import load_queries  # noqa: E402
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CITATIONS = ["劳动合同法第82条是怎么规定的", "民法典1062条", "《中华人民共和国刑法》第一百三十三条之一",

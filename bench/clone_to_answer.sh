@@ -21,7 +21,7 @@ RUN_PID=""
 
 cleanup() {
   if [ -n "$RUN_PID" ]; then pkill -TERM -P "$RUN_PID" 2>/dev/null; kill "$RUN_PID" 2>/dev/null; wait "$RUN_PID" 2>/dev/null; fi
-  pkill -f "$WORK/fagui/.venv/bin/python -m ui.background" 2>/dev/null
+  pkill -f "$WORK/fagui/.venv/bin/python -m ui.service.background" 2>/dev/null
   if [ "${KEEP:-0}" = 1 ]; then echo "clone kept in $WORK/fagui" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT

@@ -1,7 +1,7 @@
 """新旧对照 figures: counts per status and time per diff (median of `--runs`) for version pairs
 of real laws in the store ($FAGUI_HOME/store.sqlite3 or FAGUI_STORE, opened read-only).
 
-`compare_ms` times the comparison of two loaded documents (corpus.compare.compare_documents);
+`compare_ms` times the comparison of two loaded documents (corpus.versions.compare.compare_documents);
 `total_ms` the whole `diff_versions` as the API runs it (store reads included); `*_cpu_ms`
 the same in CPU time of this process (all threads).
 
@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from corpus.compare import compare_documents, similarity_matrix  # noqa: E402
-from corpus.compare_versions import diff_versions, find_law  # noqa: E402
+from corpus.versions.compare import compare_documents, similarity_matrix  # noqa: E402
+from corpus.versions.pairs import diff_versions, find_law  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from corpus.stores import open_store  # noqa: E402
+from corpus.store.factory import open_store  # noqa: E402
 
 # the four of the task, and the largest renumbering in the corpus (548 -> 651 articles)
 PAIRS = ("公司法:2018:2023,民事诉讼法:2021:2023,反垄断法:2007:2022,立法法:2015:2023,"
@@ -53,7 +53,7 @@ def median_ms(run, runs: int) -> tuple[float, float]:
 
 def noise(store, laws: int, seed: int = 0) -> dict:
     """How similar two DIFFERENT articles of one law are (the levels behind the thresholds in
-    corpus/compare.py): bigram cosine over the article pairs of `laws` random laws."""
+    corpus/versions/compare.py): bigram cosine over the article pairs of `laws` random laws."""
     ids = [r[0] for r in store.conn.execute(
         "SELECT d.id FROM documents d WHERE collection = 'laws' AND (SELECT COUNT(*) FROM units u "
         "WHERE u.doc_id = d.id AND u.kind = 'article') >= 20 ORDER BY d.id")]

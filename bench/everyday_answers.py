@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.assistant import Assistant  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from search.evaluate import norm_title  # noqa: E402
+from search.evaluation.metrics import norm_title  # noqa: E402
 from search.searcher import Searcher  # noqa: E402
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "everyday_questions.jsonl"

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
-from corpus.store import SQLiteDocumentStore  # noqa: E402
+from corpus.store.sqlite import SQLiteDocumentStore  # noqa: E402
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 LABOR_CONTRACT_LAW = "22c5555e8f974b99963b8aab36005d0e"

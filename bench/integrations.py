@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from bench.api_qps import serving  # noqa: E402
 from bench.stard_embedders import SCOPE_TYPES  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from search.evaluate import load_queries  # noqa: E402
+from search.evaluation.metrics import load_queries  # noqa: E402
 
 WAYS = ("rest", "mcp", "dify", "langchain", "llamaindex")
 K = 10
@@ -115,7 +115,7 @@ def main() -> None:
     questions = (questions * (1 + (args.n + args.warmup) // max(1, len(questions))))[:args.n + args.warmup]
     config = tempfile.mkdtemp(prefix="fagui-bench-keys-")
     os.environ["FAGUI_CONFIG_DIR"] = config  # the server (a child) reads the same keys
-    from ui.keys import KeyStore
+    from ui.service.keys import KeyStore
 
     _, key = KeyStore(config).create("reader", "bench/integrations.py")
     times: dict[str, list[float]] = {w: [] for w in WAYS}

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stard_embedders import SCOPE_TYPES  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from search.evaluate import load_queries  # noqa: E402
-from search.query import make_filters  # noqa: E402
+from search.evaluation.metrics import load_queries  # noqa: E402
+from search.query.parse import make_filters  # noqa: E402
 from search.searcher import SearchConfig, Searcher  # noqa: E402
 
 

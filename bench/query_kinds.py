@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
-from search.kinds import KINDS, STAGES, evaluate_kind, load_kind  # noqa: E402
+from search.evaluation.kinds import KINDS, STAGES, evaluate_kind, load_kind  # noqa: E402
 from search.searcher import SearchConfig, Searcher  # noqa: E402
 
 # The headline metric of each kind and its floor for the learned stage (dev halves).

@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
-from corpus.references import SAME_ARTICLE  # noqa: E402
-from corpus.stores import open_store  # noqa: E402
+from corpus.references.mentions import SAME_ARTICLE  # noqa: E402
+from corpus.store.factory import open_store  # noqa: E402
 
 SENTENCE_END = "。；\n"
 

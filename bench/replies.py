@@ -27,7 +27,7 @@ from analytics.messages import from_documents  # noqa: E402
 from analytics.replies import (FLAGS, ReplyQualityAssessor, completeness_score, delay_summary,  # noqa: E402
                                interpretability_score)
 from corpus.config import default_data_dir  # noqa: E402
-from corpus.messages import MessagesJsonlReader  # noqa: E402
+from corpus.sources.messages import MessagesJsonlReader  # noqa: E402
 
 
 def best_threshold(labels: np.ndarray, predict) -> tuple[float, float]:

@@ -26,7 +26,7 @@ from analytics.messages import CLASSES, load_messages  # noqa: E402
 from analytics.routing import EnsembleMessageRouter  # noqa: E402
 from analytics.weak_labels import department_label  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from corpus.store import SQLiteDocumentStore  # noqa: E402
+from corpus.store.sqlite import SQLiteDocumentStore  # noqa: E402
 
 BEFORE = {"title_repeat": 0, "sublinear_char": True}  # the router before the title weighting
 VARIANTS = {  # name -> (members, extra data, router options)

@@ -1,4 +1,4 @@
-"""STARD ablation (issue 4): fit everything learned on train via `search.training.learn_all`
+"""STARD ablation (issue 4): fit everything learned on train via `search.learning.training.learn_all`
 (the code behind `fagui learn`), then report dev for each stage: sources alone, equal-weight
 fusion, tuned fusion, tuned fusion + re-ranker.
 
@@ -15,12 +15,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
-from search.evaluate import load_queries, mean_scores, score_ranking  # noqa: E402
-from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
-from search.query import make_filters  # noqa: E402
-from search.rerank import SOURCES, LightGBMReranker  # noqa: E402
+from search.evaluation.metrics import load_queries, mean_scores, score_ranking  # noqa: E402
+from search.learning.answered import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
+from search.query.parse import make_filters  # noqa: E402
+from search.ranking.rerank import SOURCES, LightGBMReranker  # noqa: E402
 from search.searcher import RERANK_TOP, Searcher  # noqa: E402
-from search.training import _keys, fused_metrics, learn_all, rerank_features  # noqa: E402
+from search.learning.training import unit_keys, fused_metrics, learn_all, rerank_features  # noqa: E402
 
 
 def main() -> None:
@@ -46,7 +46,7 @@ def main() -> None:
     reranked = []
     for query, parts in zip(dev, dev_parts):
         ids, x = rerank_features(searcher, query.question, parts, weights, RERANK_TOP, method)
-        keys = _keys(searcher, ids)
+        keys = unit_keys(searcher, ids)
         scores = reranker.rerank(ids, x)
         reranked.append(score_ranking(query.gold, [keys[i] for i in sorted(range(len(ids)), key=lambda i: -scores[ids[i]])]))
     stages["tuned_weights_reranked"] = mean_scores(reranked)

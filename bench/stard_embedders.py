@@ -18,15 +18,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
-from corpus.store import SQLiteDocumentStore  # noqa: E402
+from corpus.store.sqlite import SQLiteDocumentStore  # noqa: E402
 from indexer.embcache import SQLiteEmbeddingCache  # noqa: E402
 from indexer.embedders import cache_key, make_embedder  # noqa: E402
-from indexer.reader import IndexReader  # noqa: E402
+from indexer.embedded.reader import IndexReader  # noqa: E402
 from indexer.records import unit_record  # noqa: E402
-from search.evaluate import load_queries, mean_scores, norm_title, score_ranking  # noqa: E402
-from search.fusion import rrf as fuse  # noqa: E402
-from search.query import make_filters  # noqa: E402
-from search.retrievers import WhooshKeywordRetriever  # noqa: E402
+from search.evaluation.metrics import load_queries, mean_scores, norm_title, score_ranking  # noqa: E402
+from search.ranking.fusion import rrf as fuse  # noqa: E402
+from search.query.parse import make_filters  # noqa: E402
+from search.retrieval.embedded import WhooshKeywordRetriever  # noqa: E402
 
 SCOPE_TYPES = ["宪法", "法律", "行政法规", "司法解释", "部门规章"]
 

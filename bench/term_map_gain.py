@@ -1,5 +1,5 @@
 """Gain of the colloquial -> legal word maps (issue 4): curated (resources/synonyms.txt) and
-learned from train (search/termmap.py). For each variant everything learned is refitted on
+learned from train (search/query/termmap.py). For each variant everything learned is refitted on
 train exactly as `fagui learn` does (so the ranker sees the variant's features), then STARD dev
 is scored. The default variant (both on) runs last, leaving the index's learned/ as shipped.
 
@@ -16,12 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.stard_embedders import SCOPE_TYPES  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from search.evaluate import evaluate, load_queries  # noqa: E402
-from search.learning import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
-from search.query import make_filters  # noqa: E402
-from search.rerank import LightGBMReranker  # noqa: E402
+from search.evaluation.metrics import evaluate, load_queries  # noqa: E402
+from search.learning.answered import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
+from search.query.parse import make_filters  # noqa: E402
+from search.ranking.rerank import LightGBMReranker  # noqa: E402
 from search.searcher import SearchConfig, Searcher  # noqa: E402
-from search.training import learn_all  # noqa: E402
+from search.learning.training import learn_all  # noqa: E402
 
 VARIANTS = {"none": (False, False), "curated": (True, False), "learned": (False, True), "both": (True, True)}
 

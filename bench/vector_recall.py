@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
 from indexer.embedders import make_embedder  # noqa: E402
-from indexer.reader import IndexReader, load_idmap  # noqa: E402
-from search.evaluate import load_queries  # noqa: E402
+from indexer.embedded.reader import IndexReader, load_idmap  # noqa: E402
+from search.evaluation.metrics import load_queries  # noqa: E402
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corpus.model import Document
-from corpus.sources import Source
-from corpus.storebase import DocumentStoreBase
+from corpus.sources.resolve import Source
+from corpus.store.base import DocumentStoreBase
 
 
 @dataclass

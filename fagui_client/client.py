@@ -136,7 +136,7 @@ class FaguiClient:
 
     @classmethod
     def for_app(cls, app, api_key: str | None = None, retries: int = 3) -> "FaguiClient":
-        """In-process: calls go straight to an ASGI app (e.g. `ui.server.create_app(searcher)`)
+        """In-process: calls go straight to an ASGI app (e.g. `ui.service.server.create_app(searcher)`)
         through Starlette's test transport, with no socket."""
         from starlette.testclient import TestClient
 

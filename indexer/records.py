@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from corpus.model import Document, Unit
-from corpus.storebase import DocumentStoreBase
+from corpus.store.base import DocumentStoreBase
 
 EMBED_MAX_CHARS = 512  # beyond this the embedders truncate anyway; keeps batches even
 

@@ -8,8 +8,8 @@ from typing import Protocol
 
 import numpy as np
 
-from indexer.lookup import SortedIndex, compact_strings
-from indexer.sparse import SparseTermIndex
+from indexer.embedded.lookup import SortedIndex, compact_strings
+from indexer.embedded.sparse import SparseTermIndex
 
 
 class TermStats(Protocol):
@@ -24,7 +24,7 @@ class TermStats(Protocol):
 
 
 class SparseTermStats:
-    """TermStats over the generation's in-memory term counts (indexer/sparse.py)."""
+    """TermStats over the generation's in-memory term counts (indexer/embedded/sparse.py)."""
 
     def __init__(self, terms: SparseTermIndex, uids: Sequence[str]):
         self.terms = terms

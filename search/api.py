@@ -16,14 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool, StringConstraints
 
-from corpus.compare import compare_documents
-from corpus.compare_versions import UnknownLaw, VersionError, load_versions, version_diff
+from corpus.versions.compare import compare_documents
+from corpus.versions.pairs import UnknownLaw, VersionError, load_versions, version_diff
 from corpus.model import COLLECTIONS, DOC_TYPES, VALIDITIES
-from corpus.stats import corpus_stats
-from corpus.storebase import CITED_BY_LIMIT, StoreUnavailable
+from corpus.store.stats import corpus_stats
+from corpus.store.base import CITED_BY_LIMIT, StoreUnavailable
 from indexer.progress import read_progress
-from search.asof import NotInForce
-from search.query import QueryError, make_filters
+from search.retrieval.asof import NotInForce
+from search.query.parse import QueryError, make_filters
 from search.searcher import Searcher
 
 Mode = Literal["hybrid", "keyword", "vector"]
@@ -38,7 +38,7 @@ def _listed(values) -> str:
 COLLECTION_LIST = _listed(COLLECTIONS)
 TYPE_LIST = _listed(DOC_TYPES)
 VALIDITY_LIST = _listed((*VALIDITIES, "all"))
-# days past a month's end (02-30) are read as its last day (search.query.make_filters)
+# days past a month's end (02-30) are read as its last day (search.query.parse.make_filters)
 DATE = r"^((19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$"
 AS_OF = "时点 YYYY-MM-DD: each law's version in force on that day; validity badges of that day"
 CollectionName = Literal[COLLECTIONS]  # type: ignore[valid-type]

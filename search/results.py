@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from search.unitmeta import UnitMeta
+from search.retrieval.unitmeta import UnitMeta
 
 SNIPPET_CHARS = 160
 

@@ -12,23 +12,23 @@ import faiss
 import numpy as np
 
 from corpus.config import Settings
-from corpus.storebase import DocumentStoreBase
-from corpus.stores import open_store
+from corpus.store.base import DocumentStoreBase
+from corpus.store.factory import open_store
 from indexer.backends import open_index_reader
 from indexer.embedders import make_embedder
 from indexer.enrich import load_enriched
-from search.asof import AsOfResolver
-from search.citations import Citation, CitationParser
-from search.evaluate import norm_title
-from search.fusion import fuse
-from search.learning import DEEP, LEARNED_DIR, AnsweredQuestions, learned_stamp, load_fusion, reranker_file
-from search.query import ParsedQuery, SearchFilters, parse_query
-from search.features import CandidateFeaturizer
-from search.rerank import LightGBMReranker
+from search.retrieval.asof import AsOfResolver
+from search.query.citations import Citation, CitationParser
+from search.evaluation.metrics import norm_title
+from search.ranking.fusion import fuse
+from search.learning.answered import DEEP, LEARNED_DIR, AnsweredQuestions, learned_stamp, load_fusion, reranker_file
+from search.query.parse import ParsedQuery, SearchFilters, parse_query
+from search.ranking.features import CandidateFeaturizer
+from search.ranking.rerank import LightGBMReranker
 from search.results import SearchResult, facets, highlight
-from search.pgretrievers import PgvectorRetriever, PostgresKeywordRetriever
-from search.retrievers import LRU, FaissVectorRetriever, _filter_key, make_keyword_retriever
-from search.unitmeta import UnitMeta
+from search.retrieval.postgres import PgvectorRetriever, PostgresKeywordRetriever
+from search.retrieval.embedded import LRU, FaissVectorRetriever, make_keyword_retriever
+from search.retrieval.unitmeta import UnitMeta
 
 MODES = ("hybrid", "keyword", "vector")
 RERANK_TOP = 150
@@ -201,7 +201,7 @@ class Searcher:
         """Row mask (UnitMeta rows) of the units passing `filters`, cached."""
         if self.vector is not None:
             return self.vector.mask(filters)
-        return self._masks.remember(_filter_key(filters), lambda: self.meta.mask(filters))
+        return self._masks.remember(filters.cache_key(), lambda: self.meta.mask(filters))
 
     def state(self) -> tuple[str | None, str | None]:
         """(index generation, learned stamp) published now; differs from the loaded pair

@@ -24,11 +24,11 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from corpus.config import Settings, default_data_dir
 from corpus.ingest import ingest
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
-from corpus.stores import open_store
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
+from corpus.store.factory import open_store
 from indexer.backends import make_index_builder
-from indexer.build import IndexBuilder
+from indexer.embedded.build import IndexBuilder
 
 LAW_SUBSET = (
     "db.sqlite3",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.servers import fagui_server
-from ui.keys import KeyStore
+from ui.service.keys import KeyStore
 
 LABOR = "22c5555e8f974b99963b8aab36005d0e"  # 中华人民共和国劳动合同法 in the test subset
 

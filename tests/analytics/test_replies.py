@@ -11,7 +11,7 @@ from sklearn.metrics import roc_auc_score
 
 from analytics.messages import Message, from_documents
 from analytics.replies import FLAGS, FORMAL_PARTS, ReplyQualityAssessor, delay_summary
-from corpus.messages import MessagesJsonlReader
+from corpus.sources.messages import MessagesJsonlReader
 
 
 @pytest.fixture(scope="module")

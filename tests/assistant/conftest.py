@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.store import SQLiteDocumentStore
+from corpus.store.sqlite import SQLiteDocumentStore
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """The citation check: only articles retrieved this turn may be cited."""
 from assistant.answer import CitedArticle
 from assistant.verify import CitationChecker
-from search.citations import CitationParser
+from search.query.citations import CitationParser
 
 LABOR = "中华人民共和国劳动合同法"
 PARSER = CitationParser({LABOR: LABOR, "劳动合同法": LABOR, "中华人民共和国刑法": "中华人民共和国刑法",

@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from corpus.compare import _chain, char_ops, compare_documents, match_articles
+from corpus.versions.compare import _chain, char_ops, compare_documents, match_articles
 from corpus.model import Document, Unit
 from corpus.numerals import int_to_cn
-from corpus.versions import version_on
+from corpus.versions.validity import version_on
 
 ARTICLES = [
     "为了规范物业管理活动，维护业主和物业服务企业的合法权益，制定本条例。",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from corpus.errors import IngestError
-from corpus.importers import SUPPORTED_SUFFIXES, UserFileReader, extract_lines, read_user_file
+from corpus.sources.importers import SUPPORTED_SUFFIXES, UserFileReader, extract_lines, read_user_file
 from corpus.model import ARTICLE, LAWS, NOTICES, PARAGRAPH
 
 TITLE = "某某市电动自行车管理办法"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.lawrefbook import LawRefBookReader
+from corpus.sources.lawrefbook import LawRefBookReader
 from corpus.model import CURRENT, WHOLE_DOCUMENT
 
 LABOR_CONTRACT_ID = "22c5555e8f974b99963b8aab36005d0e"  # the db's uuid for 劳动合同法 (2012)

@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 import pytest
 
-from corpus.lawrefbook import LawRefBookReader
+from corpus.sources.lawrefbook import LawRefBookReader
 
 _NOISE = re.compile(r"<!--.*?-->|[#\s\u200b\u3000\xa0]")
 

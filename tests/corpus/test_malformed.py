@@ -7,8 +7,8 @@ import pytest
 
 from corpus.errors import IngestError
 from corpus.ingest import ingest
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
 
 NOTICE = '{"doc_id": "n%d", "title": "关于第%d项工作的通知", "text": "各有关单位：\\n现就有关事项通知如下。"}\n'
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from corpus.messages import MessagesJsonlReader, parse_message
+from corpus.sources.messages import MessagesJsonlReader, parse_message
 from corpus.model import MESSAGES
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.model import ARTICLE, PARAGRAPH, TITLE_ONLY
-from corpus.notices import NoticesJsonlReader, normalize_doc_number
+from corpus.sources.notices import NoticesJsonlReader, normalize_doc_number
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus import ofd
+from corpus.sources import ofd
 from corpus.errors import IngestError
-from corpus.importers import read_user_file
+from corpus.sources.importers import read_user_file
 from corpus.ingest import ingest
 from corpus.model import LAWS, NOTICES
-from corpus.ofdlayout import Glyph, lines_of
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
+from corpus.sources.ofdlayout import Glyph, lines_of
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
 
 NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
 SIZE = 5.6  # 三号 (16 pt) in millimetres, the body size of a 公文

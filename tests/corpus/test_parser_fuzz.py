@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.errors import IngestError
-from corpus.importers import read_user_file
-from corpus.uploads import UploadError, check_upload
+from corpus.sources.importers import read_user_file
+from corpus.sources.uploads import UploadError, check_upload
 
 EXAMPLES = 150
 LINES = st.lists(st.one_of(st.text(max_size=80), st.sampled_from(

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from corpus.ingest import ingest
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
-from indexer.build import IndexBuilder
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
+from indexer.embedded.build import IndexBuilder
 
 COMPANY_2018, COMPANY_2023 = "346e158f261d4a6c888ab67f87331c78", "63b57441812b41ec9e96b1fa27d3eb44"
 GENERAL, CONTRACTS = "48c29fef2d7a4e5d8016cec60aa70eb7", "ae86450871394cafb1c85e66d2a852d6"
@@ -20,7 +20,7 @@ def store(request, law_subset, tmp_path):
     if request.param == "sqlite":
         db = SQLiteDocumentStore(tmp_path / "store.sqlite3")
     else:
-        from corpus.pgstore import PostgresDocumentStore
+        from corpus.store.postgres import PostgresDocumentStore
         db = PostgresDocumentStore(request.getfixturevalue("pg_database")[0], state_dir=tmp_path)
     report = ingest(db, resolve_source(str(law_subset), None))
     assert report.references["rows"] == db.count("unit_refs") > 0

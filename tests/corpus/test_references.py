@@ -8,8 +8,9 @@ import json
 import pytest
 
 from corpus.numerals import ArticleLabel
-from corpus.references import (BARE, OTHER_LAW, PREVIOUS, SAME_ARTICLE, THIS_LAW, WHOLE_LAW,
-                               ReferenceResolver, ReferenceStats, find_mentions)
+from corpus.references.mentions import (BARE, OTHER_LAW, PREVIOUS, SAME_ARTICLE, THIS_LAW, WHOLE_LAW,
+                                        find_mentions)
+from corpus.references.resolver import ReferenceResolver, ReferenceStats
 
 
 def found(text, names=None, aliases=None):

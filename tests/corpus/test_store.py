@@ -8,8 +8,8 @@ import pytest
 from corpus.errors import IngestError
 from corpus.ingest import ingest
 from corpus.model import AMENDED, CURRENT, NOT_YET
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore, StoreError
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore, StoreError
 
 LABOR = "22c5555e8f974b99963b8aab36005d0e"
 COMPANY_2018 = "民法商法/公司法(2018-10-26).md"

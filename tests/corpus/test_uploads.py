@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from corpus.uploads import UploadError, check_upload, parse_with_timeout, safe_name, sniff
+from corpus.sources.uploads import UploadError, check_upload, parse_with_timeout, safe_name, sniff
 
 TEXT = "某市管理办法\n第一条 为了规范管理，制定本办法。\n第二条 本办法自发布之日起施行。\n".encode("utf-8")
 

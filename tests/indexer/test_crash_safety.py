@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from indexer.build import IndexBuilder
-from indexer.reader import IndexReader
+from indexer.embedded.build import IndexBuilder
+from indexer.embedded.reader import IndexReader
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 

@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from corpus.store import SQLiteDocumentStore
+from corpus.store.sqlite import SQLiteDocumentStore
 from indexer.embedders import Usem3Embedder
 from indexer.enrich import ENRICH_META, VectorEnricher, load_enriched
-from search.learning import LEARNED_DIR
-from search.query import make_filters
+from search.learning.answered import LEARNED_DIR
+from search.query.parse import make_filters
 from search.searcher import SearchConfig, Searcher
 from tests.conftest import copy_of
 

@@ -4,9 +4,9 @@ until the full generation replaces it."""
 from __future__ import annotations
 
 from assistant.assistant import Assistant
-from indexer.build import IndexBuilder
-from indexer.reader import IndexReader
-from search.query import make_filters
+from indexer.embedded.build import IndexBuilder
+from indexer.embedded.reader import IndexReader
+from search.query.parse import make_filters
 from search.searcher import Searcher
 
 LABOR = "22c5555e8f974b99963b8aab36005d0e"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from indexer.backends import make_index_builder
-from search.pgretrievers import PgvectorRetriever, PostgresKeywordRetriever
-from search.query import SearchFilters, make_filters
-from search.retrievers import FaissVectorRetriever, SparseKeywordRetriever
+from search.retrieval.postgres import PgvectorRetriever, PostgresKeywordRetriever
+from search.query.parse import SearchFilters, make_filters
+from search.retrieval.embedded import FaissVectorRetriever, SparseKeywordRetriever
 from tests.conftest import SearchIndex, build_on_postgres
 
 pytestmark = pytest.mark.postgres

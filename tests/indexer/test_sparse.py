@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from indexer.sparse import SparseTermIndex
+from indexer.embedded.sparse import SparseTermIndex
 
 ROWS = [("劳动 合同 劳动", "劳动合同法", "总则"),
         ("工资 支付", "劳动合同法", "劳动 合同"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.records import vector_id
-from indexer.vectors import FaissVectorIndex, recall_against_exact
+from indexer.embedded.vectors import FaissVectorIndex, recall_against_exact
 
 
 def _clustered(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from corpus.asof import DatedVersion, validity_on
+from corpus.versions.asof import DatedVersion, validity_on
 from corpus.ingest import ingest
 from corpus.model import AMENDED, CURRENT, NOT_YET, REPEALED
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
-from search.asof import AsOfResolver, NotInForce
-from search.query import QueryError, make_filters
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
+from search.retrieval.asof import AsOfResolver, NotInForce
+from search.query.parse import QueryError, make_filters
 
 QUESTIONS = [json.loads(line) for line in
              (Path(__file__).parent.parent / "data/dated_questions.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -101,13 +101,13 @@ def test_dated_question(versions_store, question):
 
 def test_articles_of_one_version_pair_are_matched_once(versions_store, monkeypatch):
     """A law page read as of a day asks article after article of the same two versions."""
-    import search.asof
+    import search.retrieval.asof
 
     docs = sorted((d for d in versions_store.documents() if d.short_name == "公司法"), key=lambda d: d.publish_date)
     old = versions_store.get(docs[0].id)  # 2018; the 2023 version took effect 2024-07-01
     calls = []
-    compare = search.asof.compare_documents
-    monkeypatch.setattr(search.asof, "compare_documents", lambda a, b: calls.append(1) or compare(a, b))
+    compare = search.retrieval.asof.compare_documents
+    monkeypatch.setattr(search.retrieval.asof, "compare_documents", lambda a, b: calls.append(1) or compare(a, b))
     resolver = AsOfResolver(versions_store)
     found = []
     for unit in [u for u in old.units if u.article_label][:30]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.citations import CitationParser
+from search.query.citations import CitationParser
 
 TITLES = {"中华人民共和国劳动合同法": ["劳动合同法"], "中华人民共和国刑法": ["刑法"],
           "中华人民共和国民法典": ["民法典"], "中华人民共和国行政许可法": ["行政许可法"],
@@ -49,8 +49,8 @@ def test_from_store_resolves_short_names(law_store):
 
 def test_titles_quoting_another_law_are_cited_as_queries_carry_them():
     title = "最高人民法院关于适用《中华人民共和国公司法》若干问题的规定（三）"
-    from search.citations import _variants
-    from search.query import parse_query
+    from search.query.citations import _variants
+    from search.query.parse import parse_query
     short = "最高人民法院关于适用《公司法》若干问题的规定（三）"  # the db's short name
     parser = CitationParser({v: title for name in (title, short) for v in _variants(name)})  # as from_store
     for query in ("最高人民法院关于适用《公司法》若干问题的规定（三）第二十六条是怎么规定的",

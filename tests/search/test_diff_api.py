@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from corpus.model import Document, Unit
-from corpus.store import SQLiteDocumentStore
-from corpus.versions import version_key
+from corpus.store.sqlite import SQLiteDocumentStore
+from corpus.versions.validity import version_key
 from search.api import create_api
 
 TITLE = "中华人民共和国物业管理条例"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from corpus.store import SQLiteDocumentStore
-from search.features import FEATURES
-from search.query import make_filters
+from corpus.store.sqlite import SQLiteDocumentStore
+from search.ranking.features import FEATURES
+from search.query.parse import make_filters
 from search.searcher import Searcher
 
 

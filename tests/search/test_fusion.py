@@ -1,7 +1,7 @@
 """Fusion of source results: RRF by rank, weighted sum of normalised scores."""
 import pytest
 
-from search.fusion import fuse
+from search.ranking.fusion import fuse
 
 PARTS = {"keyword": {"a": 12.0, "b": 6.0, "c": 0.0}, "vector": {"b": 0.9, "c": 0.8, "d": 0.1}}
 

@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 
-from corpus.store import SQLiteDocumentStore
-from search.kinds import STAGES, evaluate_kind, load_kind, stage
-from search.kinds import EVERYDAY
-from search.querysets import load_everyday, load_topical, topical_queries
+from corpus.store.sqlite import SQLiteDocumentStore
+from search.evaluation.kinds import STAGES, evaluate_kind, load_kind, stage
+from search.evaluation.kinds import EVERYDAY
+from search.evaluation.querysets import load_everyday, load_topical, topical_queries
 from search.searcher import Searcher
 from tests.servers import FAGUI
 

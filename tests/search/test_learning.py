@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.analysis import JiebaAnalyzer
-from search.learning import AnsweredQuestions
-from search.rerank import FEATURES, LightGBMReranker, train_lambdarank
+from search.learning.answered import AnsweredQuestions
+from search.ranking.rerank import FEATURES, LightGBMReranker, train_lambdarank
 
 A, B = ("劳动合同法", "第八十二条"), ("社会保险法", "第五十八条")
 

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus.numerals import ArticleLabel, cn_to_int, int_to_cn
-from search.citations import CitationParser
-from search.query import MAX_QUERY_CHARS, QueryError, make_filters, parse_query
+from search.query.citations import CitationParser
+from search.query.parse import MAX_QUERY_CHARS, QueryError, make_filters, parse_query
 
 LAWS = {"中华人民共和国劳动合同法": ["劳动合同法", "中华人民共和国劳动合同法"],
         "中华人民共和国刑法": ["刑法", "中华人民共和国刑法"],

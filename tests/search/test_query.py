@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.model import CURRENT
-from search.query import MAX_QUERY_CHARS, QueryError, make_filters, parse_query
+from search.query.parse import MAX_QUERY_CHARS, QueryError, make_filters, parse_query
 
 
 def test_filters_written_in_the_query():

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.store import SQLiteDocumentStore
-from indexer.reader import IndexReader
-from search.query import make_filters
-from search.retrievers import make_keyword_retriever
-from search.unitmeta import UnitMeta
+from corpus.store.sqlite import SQLiteDocumentStore
+from indexer.embedded.reader import IndexReader
+from search.query.parse import make_filters
+from search.retrieval.embedded import make_keyword_retriever
+from search.retrieval.unitmeta import UnitMeta
 
 QUERIES = ["用人单位 不签 书面劳动合同 二倍 工资", "故意杀人 死刑", "有限责任公司 股东 出资 期限",
            "诉讼时效 期间"]

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from corpus.model import AMENDED, CURRENT
-from search.query import QueryError, make_filters
+from search.query.parse import QueryError, make_filters
 from search.searcher import Searcher
 
 LABOR = "22c5555e8f974b99963b8aab36005d0e"

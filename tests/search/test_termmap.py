@@ -1,5 +1,5 @@
 """Learning colloquial -> legal words from answered questions."""
-from search.termmap import learn_term_map
+from search.query.termmap import learn_term_map
 
 
 def test_learns_a_consistent_translation_and_ignores_chance():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import shutil
 
-from corpus.store import SQLiteDocumentStore
-from search.evaluate import EvalQuery
-from search.query import make_filters
+from corpus.store.sqlite import SQLiteDocumentStore
+from search.evaluation.metrics import EvalQuery
+from search.query.parse import make_filters
 from search.searcher import Searcher
-from search.evaluate import norm_title
-from search.training import TrainingQuery, learn_all
+from search.evaluation.metrics import norm_title
+from search.learning.training import TrainingQuery, learn_all
 
 LABOR, CRIMINAL = "中华人民共和国劳动合同法", "中华人民共和国刑法"
 QUESTIONS = [

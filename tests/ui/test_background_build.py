@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from indexer.manifest import Manifest, current_generation
+from indexer.embedded.manifest import Manifest, current_generation
 from indexer.progress import read_progress
 from tests.conftest import answered_subset_questions
 from tests.servers import FAGUI, fagui_server
@@ -112,7 +112,7 @@ def test_a_job_killed_mid_embedding_resumes_from_the_cache(law_subset, data_dir,
     env = keyword_stage(law_subset, tmp_path / "home", data_dir)
     index_dir = tmp_path / "home/index"
     keyword_generation = current_generation(index_dir).name
-    job = subprocess.Popen([sys.executable, "-m", "ui.background"], env=os.environ | env,
+    job = subprocess.Popen([sys.executable, "-m", "ui.service.background"], env=os.environ | env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -128,7 +128,7 @@ def test_a_job_killed_mid_embedding_resumes_from_the_cache(law_subset, data_dir,
     with sqlite3.connect(index_dir / "cache.sqlite3") as cache:
         kept = cache.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
     assert kept >= 256  # whole batches were saved as they were done
-    again = subprocess.run([sys.executable, "-m", "ui.background"], env=os.environ | env,
+    again = subprocess.run([sys.executable, "-m", "ui.service.background"], env=os.environ | env,
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     manifest = Manifest.load(current_generation(index_dir))

@@ -55,7 +55,7 @@ def test_open_a_result_at_its_article(page, app_url):
 
 
 def test_law_page_lists_its_versions(page, app_index, app_url):
-    from corpus.store import SQLiteDocumentStore
+    from corpus.store.sqlite import SQLiteDocumentStore
     store = SQLiteDocumentStore(app_index / "store.sqlite3", readonly=True)
     old, new = sorted(store.documents("title = ?", ("中华人民共和国公司法",), with_units=False),
                       key=lambda d: d.publish_date)

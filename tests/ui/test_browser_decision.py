@@ -10,9 +10,9 @@ import json
 import pytest
 
 from corpus.ingest import ingest
-from corpus.sources import resolve_source
-from corpus.store import SQLiteDocumentStore
-from indexer.build import IndexBuilder
+from corpus.sources.resolve import resolve_source
+from corpus.store.sqlite import SQLiteDocumentStore
+from indexer.embedded.build import IndexBuilder
 from tests.browsers import launch, needs_chromium, shot
 from tests.servers import fagui_server
 

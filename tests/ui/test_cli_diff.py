@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from corpus.model import Document, Unit
-from corpus.store import SQLiteDocumentStore
-from corpus.versions import version_key
+from corpus.store.sqlite import SQLiteDocumentStore
+from corpus.versions.validity import version_key
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 ROOT = Path(__file__).resolve().parents[2]

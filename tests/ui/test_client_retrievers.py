@@ -15,7 +15,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 from fagui_client import (FaguiAuthError, FaguiClient, FaguiInvalidRequest, FaguiNotFound,
                           FaguiRateLimited, FaguiUnavailable, Hit, SearchResults)
 from fagui_client.langchain import FaguiRetriever as LangChainRetriever
-from ui.settings import ServerSettings
+from ui.service.settings import ServerSettings
 from fagui_client.llamaindex import FaguiRetriever as LlamaIndexRetriever
 from tests.conftest import SearchIndex
 from tests.keyed import LABOR
@@ -96,7 +96,7 @@ def test_llamaindex_retriever_query(server):
 
 
 def test_in_process_client_retries_429_after_retry_after(app_index, tmp_path):
-    from ui.server import create_app
+    from ui.service.server import create_app
 
     index = SearchIndex(app_index)
     settings = ServerSettings(config_dir=tmp_path, rate_limit="1/second")

@@ -7,8 +7,8 @@ import stat
 
 import pytest
 
-from ui.audit import AuditLog
-from ui.keys import KeyError_, KeyStore
+from ui.service.audit import AuditLog
+from ui.service.keys import KeyError_, KeyStore
 
 
 def test_keys_are_stored_as_hashes_and_verified(tmp_path):

@@ -2,7 +2,7 @@
 import json
 from datetime import datetime, timedelta, timezone
 
-from ui.querylog import QueryLog
+from ui.service.querylog import QueryLog
 
 
 def test_masks_and_prunes(tmp_path):

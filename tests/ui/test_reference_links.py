@@ -3,7 +3,7 @@ else the other law's page), everything else stays escaped, bad spans are left as
 from __future__ import annotations
 
 from corpus.model import Document, Unit
-from ui import views
+from ui.web import views
 
 
 def _doc() -> Document:

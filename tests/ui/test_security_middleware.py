@@ -4,8 +4,8 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
-from ui.keys import KeyStore
-from ui.security import SecurityMiddleware, TokenBucketLimiter
+from ui.service.keys import KeyStore
+from ui.service.security import SecurityMiddleware, TokenBucketLimiter
 
 
 def make_client(tmp_path, **options):

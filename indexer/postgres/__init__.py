@@ -1,0 +1,1 @@
+"""The search index inside PostgreSQL (pgvector + postings): building, bulk loading, reading and updating it."""

@@ -1,0 +1,1 @@
+"""Evaluation (评测): metrics, query sets built from the data, scores by kind and ranking stage (`fagui eval`)."""

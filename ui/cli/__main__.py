@@ -1,0 +1,4 @@
+"""`python -m ui.cli ...` = `fagui ...`."""
+from ui.cli.main import main
+
+main()
