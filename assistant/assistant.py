@@ -61,9 +61,9 @@ class Assistant:
         """Re-read what is derived from the index (after `Searcher.reload`)."""
         searcher = self.searcher
         self.checker = CitationChecker(searcher.citations)
-        self.gate = RelevanceGate(searcher.learned.vectors if searcher.learned else None)
+        self.gate = RelevanceGate(searcher.answered_vectors)
         self._regions: set[str] | None = None
-        self._stats = searcher.reader.term_stats
+        self._stats = searcher.term_stats
 
     def weight(self, token: str) -> float:
         """idf of a query word (rare words decide which sentence answers); a word the corpus
@@ -76,7 +76,7 @@ class Assistant:
         """All but local rules, or all current laws when the question names a region the corpus
         has; with `as_of`, the versions in force on that day (时点)."""
         if self._regions is None:
-            self._regions = {r for r in self.searcher.meta.columns["region"].unique() if r}
+            self._regions = self.searcher.regions()
         named = any(region in query for region in self._regions)
         return make_filters("laws", None if named else NOT_LOCAL, as_of=as_of)
 
@@ -86,22 +86,22 @@ class Assistant:
         with self.lock:
             response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False, deep=True)
             tokens = self.searcher.query_tokens(query)
-            words = self.searcher.reader.analyzer.tokens(query)  # the question's own words
+            words = self.searcher.words(query)  # the question's own words
             vector = nearest = None  # keyword stage (vectors still building): words decide alone
-            if self.searcher.vector is not None:
+            if self.searcher.ready["vectors"]:
                 vector = self.searcher.embed_query(query)  # computed by the search just above
-                nearest = self.searcher.vector.retrieve_vector(vector, self.searcher.as_of.filters(scope), 1)
+                nearest = self.searcher.nearest_article(vector, scope)
         sources = [CitedArticle(r.law_title, r.article_label, r.article_id, r.validity, number=i)
                    for i, r in enumerate(response.results, start=1)]
         texts = {r.article_id: r.text or "" for r in response.results}
         with self.lock:
-            followed, followed_texts = followed_articles(response.results, self.searcher.store, len(sources) + 1)
+            followed, followed_texts = followed_articles(response.results, self.searcher.library, len(sources) + 1)
         sources, texts = sources + followed, texts | followed_texts
         best = max((coverage(words, f"{r.law_title}{r.text}", self.weight) for r in response.results[:3]),
                    default=0.0)
         answerable = bool(sources) and self.gate.answerable(
             cited=bool(response.citations), vector=None if vector is None else np.asarray(vector),
-            nearest_article=(nearest[0][1] if nearest else 0.0) if vector is not None else None,
+            nearest_article=nearest,
             best_coverage=best)
         similar = self.similar_messages(query) if answerable else []
         return Retrieval(query, sources, texts, tokens, answerable, similar)
@@ -116,7 +116,7 @@ class Assistant:
             results = self.searcher.search(query, k=k * 3, with_facets=False, rerank=False,
                                            filters=make_filters("messages", validity="all")).results
             for r in results:
-                doc = self.searcher.store.get(r.doc_id, with_units=False)
+                doc = self.searcher.library.document(r.doc_id, with_units=False)
                 if doc is None or not doc.answer:
                     continue
                 out.append(SimilarMessage(doc.id, mask_pii(doc.title) or "", mask_pii(doc.text) or "",

@@ -2,7 +2,7 @@
 (依照本法第十条) — the articles the deciding results cite, added as sources of their own."""
 from __future__ import annotations
 
-from corpus.store.base import DocumentStoreBase
+from search.library import LawLibrary
 from search.results import SearchResult
 
 from assistant.answer import CitedArticle
@@ -10,7 +10,7 @@ from assistant.answer import CitedArticle
 MAX_FOLLOWED = 3
 
 
-def followed_articles(results: list[SearchResult], store: DocumentStoreBase, first_number: int,
+def followed_articles(results: list[SearchResult], library: LawLibrary, first_number: int,
                       deciding: int = 3, limit: int = MAX_FOLLOWED) -> tuple[list[CitedArticle], dict[str, str]]:
     """Articles cited by the first `deciding` results that are not results themselves, as
     numbered sources (from `first_number`) marked with the article citing them; and their texts."""
@@ -22,7 +22,7 @@ def followed_articles(results: list[SearchResult], store: DocumentStoreBase, fir
             target = ref.get("article_id")
             if not target or target in have or len(followed) == limit:
                 continue
-            unit = store.get_unit(target)
+            unit = library.unit(target)
             if unit is None:
                 continue
             have.add(target)

@@ -27,7 +27,8 @@ from bench.stard_embedders import SCOPE_TYPES  # noqa: E402
 from corpus.config import Settings  # noqa: E402
 from search.evaluation.metrics import load_queries  # noqa: E402
 from search.query.parse import make_filters  # noqa: E402
-from search.searcher import SearchConfig, Searcher  # noqa: E402
+from search.config import SearchConfig  # noqa: E402
+from search.searcher import Searcher  # noqa: E402
 
 
 def percentiles(times: list[float]) -> dict[str, float]:

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
 from search.evaluation.kinds import KINDS, STAGES, evaluate_kind, load_kind  # noqa: E402
-from search.searcher import SearchConfig, Searcher  # noqa: E402
+from search.config import SearchConfig  # noqa: E402
+from search.searcher import Searcher  # noqa: E402
 
 # The headline metric of each kind and its floor for the learned stage (dev halves).
 HEADLINE = {"stard": "recall@10", "topical": "law@3", "written": "law@3", "everyday": "recall@10", "citation": "mrr@10",

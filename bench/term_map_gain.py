@@ -20,7 +20,8 @@ from search.evaluation.metrics import evaluate, load_queries  # noqa: E402
 from search.learning.answered import LEARNED_DIR, AnsweredQuestions, load_fusion  # noqa: E402
 from search.query.parse import make_filters  # noqa: E402
 from search.ranking.rerank import LightGBMReranker  # noqa: E402
-from search.searcher import SearchConfig, Searcher  # noqa: E402
+from search.config import SearchConfig  # noqa: E402
+from search.searcher import Searcher  # noqa: E402
 from search.learning.training import learn_all  # noqa: E402
 
 VARIANTS = {"none": (False, False), "curated": (True, False), "learned": (False, True), "both": (True, True)}

@@ -73,3 +73,23 @@ def facets(meta: UnitMeta, uids: list[str], top: int = 20) -> dict[str, dict[str
         counts = Counter(v for v in values if v)
         out[name] = dict(counts.most_common(top))
     return out
+
+
+@dataclass
+class SearchResponse:
+    """What one search returns (检索响应): ranked results, the citations it understood, facets,
+    the filters applied, its time and the mode that answered."""
+
+    query: str
+    results: list[SearchResult]
+    citations: list[str] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+    took_ms: float = 0.0
+    notice: str | None = None
+    mode: str = "hybrid"  # the mode that answered (keyword while vectors are being built)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"query": self.query, "results": [r.to_dict() for r in self.results],
+                "citations": self.citations, "facets": self.facets, "filters": self.filters,
+                "took_ms": self.took_ms, "mode": self.mode, **({"notice": self.notice} if self.notice else {})}

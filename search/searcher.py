@@ -2,9 +2,7 @@
 filtered (现行有效 by default), one result per article, with snippets and facets."""
 from __future__ import annotations
 
-import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +23,9 @@ from search.learning.answered import DEEP, LEARNED_DIR, AnsweredQuestions, learn
 from search.query.parse import ParsedQuery, SearchFilters, parse_query
 from search.ranking.features import CandidateFeaturizer
 from search.ranking.rerank import LightGBMReranker
-from search.results import SearchResult, facets, highlight
+from search.config import SearchConfig, load_synonyms
+from search.library import LawLibrary
+from search.results import SearchResponse, SearchResult, facets, highlight
 from search.retrieval.postgres import PgvectorRetriever, PostgresKeywordRetriever
 from search.retrieval.embedded import LRU, FaissVectorRetriever, make_keyword_retriever
 from search.retrieval.unitmeta import UnitMeta
@@ -33,61 +33,12 @@ from search.retrieval.unitmeta import UnitMeta
 MODES = ("hybrid", "keyword", "vector")
 RERANK_TOP = 150
 _CITATION_FILLER = {"规定", "内容", "条文", "原文", "全文", "什么", "怎么", "如何", "哪些", "说", "讲", "写"}
-SYNONYMS_FILE = Path(__file__).parent / "resources" / "synonyms.txt"
-
-
-def load_synonyms(path: Path = SYNONYMS_FILE) -> dict[str, list[str]]:
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            key, values = line.split("\t", 1)
-            out[key.strip()] = values.split()
-    return out
-
-
-@dataclass
-class SearchConfig:
-    """Ranking settings (fitted on STARD train; see bench/)."""
-
-    depth: int = 100                 # candidates per retriever
-    rrf_k: int = 60
-    keyword_weight: float = 1.0
-    vector_weight: float = 1.0
-    use_synonyms: bool = True        # curated colloquial -> legal words (resources/synonyms.txt)
-    use_term_map: bool = True        # the term map learned from answered questions
-    # "sparse" (in memory) or "whoosh"; FAGUI_KEYWORD_BACKEND overrides (bench/latency.py compares)
-    keyword_backend: str = field(default_factory=lambda: os.environ.get("FAGUI_KEYWORD_BACKEND", "sparse"))
-    # rarest query terms kept for keyword search; chosen on STARD train, keyword stage:
-    # R@10 .574 at 12, .596 at 16, .602 at 24, flat after (topical and notices unchanged)
-    max_terms: int = 24
-    # IVF lists searched per query: recall@10 against exact 0.966 at 64 vs 0.977 at the index's
-    # 102 (bench/vector_recall.py), hybrid p50 about 5 ms less
-    nprobe: int | None = 64
-    # the enriched vector field (fagui index enrich): None = in deep searches (`deep=True`: the
-    # assistant, 深度检索) when built and `fagui learn` made a deep profile; True = in every
-    # search whenever built (learning and bench/ use this); False = never
-    use_enriched: bool | None = None
-
-
-@dataclass
-class SearchResponse:
-    query: str
-    results: list[SearchResult]
-    citations: list[str] = field(default_factory=list)
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    filters: dict[str, Any] = field(default_factory=dict)
-    took_ms: float = 0.0
-    notice: str | None = None
-    mode: str = "hybrid"  # the mode that answered (keyword while vectors are being built)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "results": [r.to_dict() for r in self.results],
-                "citations": self.citations, "facets": self.facets, "filters": self.filters,
-                "took_ms": self.took_ms, "mode": self.mode, **({"notice": self.notice} if self.notice else {})}
 
 
 class Searcher:
-    """Loads store, indexes and embedder once; `search` answers one query."""
+    """Loads store, indexes and embedder once; `search` answers one query. The other layers use
+    `search`, `library` (whole documents) and the small public members below `search`, never
+    its parts (store, reader, retrievers)."""
 
     def __init__(self, store: DocumentStoreBase, index_dir: str | Path,
                  config: SearchConfig | None = None, embedder=None):
@@ -100,6 +51,7 @@ class Searcher:
         self.meta = UnitMeta.from_store(store)
         self.citations = CitationParser.from_store(store)
         self.as_of = AsOfResolver(store)
+        self.library = LawLibrary(store, self.as_of)
         same = embedder is not None and embedder.name == self.reader.manifest.embedder
         self.embedder = embedder if same else make_embedder(self.reader.manifest.embedder)
         if self.reader.backend == "postgres":  # retrieval runs in the database
@@ -331,6 +283,59 @@ class Searcher:
         response.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return response
 
+    # ---- what the faces, the assistant and the analytics read ----
+    @property
+    def index_dir(self) -> Path:
+        """The index folder read (generations, learned/, build progress)."""
+        return Path(self.reader.index_dir)
+
+    @property
+    def generation(self) -> str | None:
+        """The index generation loaded now (`state()` gives the one published on disk)."""
+        return self.reader.generation
+
+    @property
+    def state_dir(self) -> Path:
+        """Where the app keeps what lives beside the store: audit and query logs, uploads."""
+        return self.store.state_dir
+
+    @property
+    def term_stats(self):
+        """Document frequencies of the indexed words (None while no keyword index is loaded)."""
+        return self.reader.term_stats
+
+    @property
+    def answered_vectors(self) -> np.ndarray | None:
+        """Vectors of the answered questions learned from (None before `fagui learn`)."""
+        return self.learned.vectors if self.learned is not None else None
+
+    def words(self, text: str) -> list[str]:
+        """The analyzer's words of `text`, before synonyms and the learned term map."""
+        return self.reader.analyzer.tokens(text)
+
+    def regions(self) -> set[str]:
+        """The regions (地区) of local documents in the index."""
+        return {r for r in self.meta.columns["region"].unique() if r}
+
+    def nearest_article(self, vector: np.ndarray, filters: SearchFilters) -> float | None:
+        """Cosine of the unit nearest to `vector` within `filters` (时点 applied); None while
+        the vector index is still being built, 0.0 when nothing passes the filters."""
+        if self.vector is None:
+            return None
+        hits = self.vector.retrieve_vector(vector, self.as_of.filters(filters), 1)
+        return hits[0][1] if hits else 0.0
+
+    def writable_store(self) -> DocumentStoreBase:
+        """A second, writable connection to the same store (admin uploads and deletes)."""
+        return self.store.reopen(readonly=False)
+
+    def before_fork(self) -> None:
+        """Close what must not cross a fork (store connections); `after_fork` reopens."""
+        self.store.before_fork()
+
+    def after_fork(self) -> None:
+        self.store.after_fork()
+
     def _add_references(self, results: list[SearchResult]) -> None:
         """What each result cites and is cited by: two queries for all the results."""
         ids = [r.article_id for r in results]
@@ -343,7 +348,8 @@ class Searcher:
         label = self.meta.value(uid, "label")
         return (self.meta.value(uid, "title"), self.meta.value(uid, "doc_id") if not label else "", label or uid)
 
-    def _doc(self, doc_id: str):
+    def doc_header(self, doc_id: str):
+        """The document of `doc_id` without its units, cached: results and learning read it per hit."""
         if doc_id not in self._docs:
             doc = self.store.get(doc_id, with_units=False)
             if doc is None:
@@ -353,7 +359,7 @@ class Searcher:
 
     def _result(self, uid: str, score: float, parts: dict, terms: list[str], cited: bool) -> SearchResult | None:
         unit = self.store.get_unit(uid)
-        doc = self._doc(unit.doc_id) if unit is not None else None
+        doc = self.doc_header(unit.doc_id) if unit is not None else None
         if doc is None:
             return None
         return SearchResult(

@@ -37,7 +37,7 @@ def article_vectors(searcher, keys) -> dict[tuple[str, str], np.ndarray]:
     texts = []
     for uid in uid_key:
         unit = searcher.store.get_unit(uid)
-        texts.append(unit_record(searcher._doc(unit.doc_id), unit).embed_text)
+        texts.append(unit_record(searcher.doc_header(unit.doc_id), unit).embed_text)
     cache = SQLiteEmbeddingCache(searcher.reader.index_dir / "cache.sqlite3")
     vectors = cache.embed(cache_key(searcher.embedder), texts, searcher.embedder.embed_documents,
                           searcher.embedder.dim)

@@ -12,7 +12,8 @@ from indexer.embedders import Usem3Embedder
 from indexer.enrich import ENRICH_META, VectorEnricher, load_enriched
 from search.learning.answered import LEARNED_DIR
 from search.query.parse import make_filters
-from search.searcher import SearchConfig, Searcher
+from search.config import SearchConfig
+from search.searcher import Searcher
 from tests.conftest import copy_of
 
 

@@ -58,7 +58,7 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
 def test_learn_all_with_the_enriched_field_learns_a_deep_profile_beside_the_fast_one(built_index, tmp_path):
     from indexer.embedders import Usem3Embedder
     from indexer.enrich import VectorEnricher
-    from search.searcher import SearchConfig
+    from search.config import SearchConfig
 
     folder = tmp_path / "idx"
     shutil.copytree(built_index, folder)

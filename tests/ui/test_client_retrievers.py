@@ -118,7 +118,7 @@ def test_client_types_carry_every_field_the_server_sends():
     """The client imports nothing from fagui, so its result types mirror the server's by hand:
     a field added to SearchResult or SearchResponse must reach client users too."""
     from search.results import SearchResult
-    from search.searcher import SearchResponse
+    from search.results import SearchResponse
 
     names = lambda cls: {f.name for f in dataclasses.fields(cls)}  # noqa: E731
     assert names(Hit) == names(SearchResult)

@@ -162,7 +162,7 @@ def learn_cmd(
     re-ranker also learn from generated topical queries and cited messages (train halves)."""
     from search.evaluation.metrics import load_queries
     from search.query.parse import make_filters
-    from search.searcher import SearchConfig
+    from search.config import SearchConfig
     from search.learning.training import LEARN_TYPES, OTHER_KINDS, learn_from_answered
 
     if not queries.exists():

@@ -83,7 +83,7 @@ def _record(searcher: Searcher, result: SearchResult, score: float) -> dict[str,
                 "publish_date": result.publish_date, "effective_date": result.effective_date,
                 "chapter_path": " > ".join(result.chapter_path) or None, "fagui_score": result.score}
     if result.collection == MESSAGES:  # a citizen message: its official reply, personal numbers masked
-        doc = searcher.store.get(result.doc_id, with_units=False)
+        doc = searcher.library.document(result.doc_id, with_units=False)
         title = mask_pii(result.law_title) or title
         text = f"留言：{mask_pii(text)}" + (f"\n答复：{mask_pii(doc.answer)}" if doc and doc.answer else "")
         metadata.update(citation=title, law_title=title)

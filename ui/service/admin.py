@@ -45,9 +45,9 @@ def add_admin_routes(api: FastAPI, searcher: Searcher, assistant: Assistant, key
     @contextmanager
     def builder():
         """A writable store and an index builder reusing the loaded embedder."""
-        store = searcher.store.reopen(readonly=False)
+        store = searcher.writable_store()
         try:
-            yield make_index_builder(store, searcher.reader.index_dir, searcher.embedder)
+            yield make_index_builder(store, searcher.index_dir, searcher.embedder)
         finally:
             store.close()
 
@@ -72,7 +72,7 @@ def add_admin_routes(api: FastAPI, searcher: Searcher, assistant: Assistant, key
                 kept = uploads_dir / f"{doc.id}{path.suffix.lower()}"
                 shutil.copyfile(path, kept)
                 sources.append(Source(f"upload:{doc.id}", "files", kept, [doc]))
-        store = searcher.store.reopen(readonly=False)
+        store = searcher.writable_store()
         try:
             report = ingest(store, sources)
         except IngestError as exc:

@@ -99,7 +99,8 @@ def learn(settings: Settings, progress: FileProgress) -> dict:
     progress reaches the health answer and the banner."""
     from corpus.store.factory import open_store
     from search.evaluation.metrics import load_queries
-    from search.searcher import SearchConfig, Searcher
+    from search.config import SearchConfig
+    from search.searcher import Searcher
     from search.learning.training import learn_from_answered
 
     progress.stage("学习排序 learn")

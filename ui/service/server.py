@@ -37,7 +37,7 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     """The ASGI app: FastAPI (API, law pages, Gradio) wrapped by the security middleware."""
     settings = settings or ServerSettings.from_env()
     app = FastAPI(title="fagui", docs_url=None, redoc_url=None, openapi_url=None)
-    state = searcher.store.path.parent  # audit log, query log and uploads live beside the store
+    state = searcher.state_dir  # audit log, query log and uploads live beside the store
     log = QueryLog(state / "queries.jsonl", settings.query_log_days) if settings.query_log_days > 0 else None
     api = create_api(searcher, log.record if log else None)
     lock = api.state.search_lock
@@ -58,35 +58,22 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
     @app.get("/law/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def law_page(doc_id: str, a: str | None = None, as_of: str | None = None) -> str:
         """The whole law; `as_of` (时点) shows the version in force on that day."""
-        with lock:
-            doc = searcher.store.get(doc_id, with_units=False)
-            if doc is None:
-                raise HTTPException(404, f"no document {doc_id!r}")
-            try:
-                day = make_filters(as_of=as_of).as_of
-                if day:
-                    doc_id = searcher.as_of.in_force(doc_id, day)
-            except (QueryError, NotInForce) as exc:
-                raise HTTPException(404 if isinstance(exc, NotInForce) else 422, str(exc)) from None
-            unit = searcher.store.get_unit(a) if a and day else None
-            if unit is not None:
-                a = searcher.as_of.same_article(unit, doc_id)
-            doc = searcher.store.get(doc_id)
-            if day:
-                doc.validity = searcher.as_of.validity(doc_id, day)
-            versions = searcher.store.versions(doc_id)
-            references = searcher.store.reference_spans([u.id for u in doc.units])
-        return views.law_page(doc, versions, a, day, references)
+        try:
+            with lock:
+                view = searcher.library.open(doc_id, article=a, as_of=as_of)
+        except (QueryError, NotInForce) as exc:
+            raise HTTPException(404 if isinstance(exc, NotInForce) else 422, str(exc)) from None
+        if view is None:
+            raise HTTPException(404, f"no document {doc_id!r}")
+        return views.law_page(view.doc, view.versions, view.focus, view.day, view.references)
 
     @app.get("/law/{doc_id}/diff", response_class=HTMLResponse, include_in_schema=False)
     def law_diff_page(doc_id: str, frm: str | None = Query(None, alias="from"), to: str | None = None,
                       all: bool = False) -> str:
         """新旧对照 of two versions (ids or dates), two columns; `all` also lists 未变 articles."""
-        from corpus.versions.pairs import diff_versions
-
         try:
             with lock:
-                diff = diff_versions(searcher.store, doc_id, frm, to)
+                diff = searcher.library.diff(doc_id, frm, to)
         except (LookupError, ValueError) as exc:  # no such version, as in the API
             raise HTTPException(404, str(exc)) from None
         return diffview.diff_page(diff, show_unchanged=all)
@@ -116,8 +103,6 @@ def create_app(searcher: Searcher, llm: LLMConfig | None = None, with_ui: bool =
 def warm_up(searcher: Searcher) -> None:
     """Each kind of search once before serving: jieba, the embedder, the ranker, the filter
     caches of the common scopes are loaded now — before `--workers` forks, so they are shared."""
-    from search.query.parse import make_filters
-
     searcher.search("劳动合同 社会保险", k=10)
     searcher.search("劳动合同法第82条", k=5)
     searcher.search("安全生产 责任", k=10, filters=make_filters(validity="all", region="北京"))
@@ -149,12 +134,12 @@ def serve(searcher: Searcher, host: str = "127.0.0.1", port: int = 8000, llm: LL
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True)
     if workers > 1:
         from ui.service.workers import run_prefork
-        searcher.store.before_fork()  # connections must not cross the fork: each worker opens its own
+        searcher.before_fork()  # connections must not cross the fork: each worker opens its own
 
         share = max(1, (os.cpu_count() or 1) // workers)
 
         def worker_start() -> None:
-            searcher.store.after_fork()
+            searcher.after_fork()
             limit_threads(searcher, share)
             app.watcher.start()
         run_prefork(config, workers, on_start=worker_start)

@@ -32,7 +32,7 @@ class GenerationWatcher:
         """Reload when the live generation or the learned ranking (`fagui learn` finished)
         differs from the loaded one; True when it did."""
         live, stamp = self.searcher.state()
-        if live is None or (live, stamp) == (self.searcher.reader.generation, self.searcher.learned_stamp):
+        if live is None or (live, stamp) == (self.searcher.generation, self.searcher.learned_stamp):
             return False
         self.searcher.reload(self.lock)
         if self.after is not None:

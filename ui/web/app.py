@@ -6,7 +6,6 @@ import gradio as gr
 import pandas as pd
 
 from analytics.service import MessageAnalytics
-from corpus.store.stats import overview_counts
 from ui.web import views
 from ui.web.views import BAR
 from ui.web.decision_view import build_decision_section
@@ -24,7 +23,6 @@ def _frame(pairs: list[tuple[str, int]], x: str, y: str = "数量") -> pd.DataFr
 
 
 def build_app(handlers: AppHandlers, analytics: MessageAnalytics | None = None) -> gr.Blocks:
-    store = handlers.searcher.store
     with gr.Blocks(title="fagui 法规检索", analytics_enabled=False) as app:
         gr.Markdown("# fagui 法规 · 法律法规与政策文件检索\n"
                     "检索现行法律法规、政策文件和群众留言；智能问答只依据检索到的条文作答。"
@@ -88,7 +86,7 @@ def build_app(handlers: AppHandlers, analytics: MessageAnalytics | None = None) 
                 n_btn = gr.Button("查找", variant="primary")
                 n_table = gr.HTML(elem_id="fg-notices")
             with gr.Tab("统计", id="stats"):
-                counts = overview_counts(store)
+                counts = handlers.searcher.library.overview()
                 with gr.Row():
                     gr.BarPlot(_frame(counts["laws_by_type"], "效力级别"), x="效力级别", y="数量",
                                title="现行法规：按效力级别", **BAR)

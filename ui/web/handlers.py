@@ -9,7 +9,6 @@ from typing import Any
 from assistant.assistant import Assistant
 from assistant.conversation import Turn
 from corpus.sources.notices import normalize_doc_number
-from corpus.store.stats import find_notices
 from search.query.parse import QueryError, make_filters
 from search.searcher import Searcher
 from indexer.progress import read_progress
@@ -70,19 +69,17 @@ class AppHandlers:
         """A unit id (doc:seq) or a document id -> the law viewer; unknown ids get a message."""
         ref = (ref or "").strip()
         with self.lock:
-            unit = self.searcher.store.get_unit(ref) if ":" in ref else None
-            doc = self.searcher.store.get(unit.doc_id if unit else ref)
-            versions = self.searcher.store.versions(doc.id) if doc else []
-            references = self.searcher.store.reference_spans([u.id for u in doc.units]) if doc else {}
-        if doc is None:
+            view = self.searcher.library.open(ref) if ref else None
+        if view is None:
             return f'<div class="fg-note">找不到文档 {views.esc(ref)}。请从检索结果中打开。</div>'
-        return (f'<div id="fg-law-view">{views.law_header(doc)}{views.versions_html(versions, doc.id)}'
+        doc = view.doc
+        return (f'<div id="fg-law-view">{views.law_header(doc)}{views.versions_html(view.versions, doc.id)}'
                 f'<div style="display:grid;grid-template-columns:240px 1fr;gap:16px">'
-                f'{views.chapter_tree(doc)}{views.law_body(doc, unit.id if unit else None, references)}</div></div>')
+                f'{views.chapter_tree(doc)}{views.law_body(doc, view.focus, view.references)}</div></div>')
 
     def banner(self) -> str:
         """向量索引构建中 43%，预计 9 分钟；当前为关键词检索 — or nothing once all is built."""
-        ready, job = self.searcher.ready, read_progress(self.searcher.reader.index_dir)
+        ready, job = self.searcher.ready, read_progress(self.searcher.index_dir)
         if ready["vectors"] and (ready["learned"] or not job or job.get("state") == "done"):
             return ""
         mode = "当前为关键词检索" if not ready["vectors"] else "当前为混合检索"
@@ -101,9 +98,9 @@ class AppHandlers:
         version against the one before it (or the newest against the one before)."""
         ref = (ref or "").strip()
         with self.lock:
-            unit = self.searcher.store.get_unit(ref) if ":" in ref else None
+            unit = self.searcher.library.unit(ref) if ":" in ref else None
             doc_id = unit.doc_id if unit else ref
-            versions = self.searcher.store.versions(doc_id) if doc_id else []
+            versions = self.searcher.library.versions(doc_id)
         if len(versions) < 2:
             return [], None, None
         choices = [(f"{v['publish_date'] or '日期不详'} {v['validity']}", v["id"]) for v in versions]
@@ -113,13 +110,11 @@ class AppHandlers:
 
     def compare(self, old_id: str | None, new_id: str | None) -> str:
         """新旧对照 of two versions, or a note saying what is missing."""
-        from corpus.versions.pairs import diff_versions
-
         if not old_id or not new_id:
             return '<div class="fg-note">先打开一部有多个版本的法规，再选择要对照的两个版本。</div>'
         try:
             with self.lock:
-                diff = diff_versions(self.searcher.store, new_id, frm=old_id, to=new_id)
+                diff = self.searcher.library.diff(new_id, frm=old_id, to=new_id)
         except (LookupError, ValueError) as exc:
             return f'<div class="fg-note">{views.esc(exc)}</div>'
         return diffview.diff_table(diff)
@@ -159,8 +154,8 @@ class AppHandlers:
                 rows = [r for r in rows if not doc_number or doc_number in (r.get("doc_number") or "")]
             else:
                 with self.lock:
-                    rows = find_notices(self.searcher.store, issuer, normalize_doc_number(doc_number) or None,
-                                        since or None, until or None)
+                    rows = self.searcher.library.notices(issuer, normalize_doc_number(doc_number) or None,
+                                                         since or None, until or None)
         except (QueryError, ValueError) as exc:
             return f'<div class="fg-note">⚠️ {views.esc(exc)}</div>'
         return notices_table(list(rows))
