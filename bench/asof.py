@@ -1,6 +1,6 @@
 """时点检索 figures over the real index: what `as_of` costs per search, how many documents a
 day leaves out, and the dated questions (tests/data/dated_questions.jsonl) answered through
-the full store — the same checks as tests/search/test_asof.py, on every version in the corpus.
+the full store — the same checks as tests/search/retrieval/test_asof.py, on every version in the corpus.
 
     python bench/asof.py [--home /work/main/var] [--n 60]
 """

@@ -1,6 +1,6 @@
 """Web app timings in a real browser (issue 6): `fagui serve` over an index home (rate limits
 off, as in bench/api_qps.py) and Debian's headless Chromium driven by playwright, as in
-tests/ui/test_browser.py. Each run opens a new browser context (empty browser cache) and times:
+tests/ui/web/test_browser.py. Each run opens a new browser context (empty browser cache) and times:
 
 - page load: navigation start -> the query box is on screen (Gradio has built the app);
 - search: click 检索 -> result cards shown, for a STARD dev question (with the server's own

@@ -136,7 +136,7 @@ def test_update_while_serving_then_reload(app_index, tmp_path, law_subset):
     admin = subprocess.run([FAGUI, "keys", "create", "--role", "admin"], env=env, capture_output=True,
                            text=True).stdout.strip()
     names = ("FAGUI_STORE", "FAGUI_INDEX_DIR", "FAGUI_CONFIG_DIR", "FAGUI_RATE_LIMIT")
-    # FAGUI_RELOAD_SECONDS=0: this test reloads by hand (tests/ui/test_workers.py covers the watcher)
+    # FAGUI_RELOAD_SECONDS=0: this test reloads by hand (tests/ui/service/test_workers.py covers the watcher)
     with fagui_server(**{n: env[n] for n in names}, FAGUI_RELOAD_SECONDS="0") as url:
         base = f"{url}/api/v1"
         failures, answered, stop = [], [], threading.Event()

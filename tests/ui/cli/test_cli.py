@@ -71,7 +71,7 @@ def test_find_by_title(store):
 
 
 def test_ingest_ofd_end_to_end(tmp_path):
-    from tests.corpus.test_ofd import NOTICE, RULES, ofd_bytes
+    from tests.corpus.sources.test_ofd import NOTICE, RULES, ofd_bytes
     store = tmp_path / "store.sqlite3"
     (tmp_path / "通知.ofd").write_bytes(ofd_bytes(NOTICE))
     run("ingest", str(tmp_path / "通知.ofd"), store=store)

@@ -73,7 +73,7 @@ def test_parsing_runs_in_a_separate_process_with_a_limit(tmp_path):
 
 
 def test_ofd_uploads(tmp_path):
-    from tests.corpus.test_ofd import NOTICE, RULES, ofd_bytes
+    from tests.corpus.sources.test_ofd import NOTICE, RULES, ofd_bytes
     good = ofd_bytes(NOTICE)
     assert sniff(good) == "ofd" and check_upload("通知.ofd", good) == "通知.ofd"
     with pytest.raises(UploadError, match="content is docx, not what .ofd promises"):

@@ -15,7 +15,7 @@ from corpus.store.sqlite import SQLiteDocumentStore
 from corpus.versions.validity import version_key
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TITLE = "中华人民共和国物业管理条例"
 OLD = ["为了规范物业管理活动，维护业主和物业服务企业的合法权益，制定本条例。",
        "业主可以自行管理物业，也可以委托物业服务企业进行管理。",

@@ -14,8 +14,8 @@ import pytest
 
 from tests.servers import fagui_server
 
-from tests.corpus.test_ofd import NOTICE, RULES, ofd_bytes
-from tests.corpus.test_uploads import docx_bytes
+from tests.corpus.sources.test_ofd import NOTICE, RULES, ofd_bytes
+from tests.corpus.sources.test_uploads import docx_bytes
 
 FAGUI = str(Path(sys.executable).with_name("fagui"))
 REGULATION = ("某市共享单车停放管理办法\n第一条 为规范共享单车停放秩序，制定本办法。\n"

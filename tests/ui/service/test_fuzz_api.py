@@ -1,6 +1,6 @@
 """schemathesis against the project's own OpenAPI document on a real local server: generated
 requests (valid and invalid) for every public operation — no 5xx; status codes, content types,
-headers and bodies as the document says. Admin routes need keys: tests/ui/test_admin.py.
+headers and bodies as the document says. Admin routes need keys: tests/ui/service/test_admin.py.
 `allow_header_conformance` is left out: for a path with GET and POST, Starlette's 405 names
 only the first route's method."""
 from __future__ import annotations

@@ -17,7 +17,7 @@ from search.retrieval.asof import AsOfResolver, NotInForce
 from search.query.parse import QueryError, make_filters
 
 QUESTIONS = [json.loads(line) for line in
-             (Path(__file__).parent.parent / "data/dated_questions.jsonl").read_text(encoding="utf-8").splitlines()]
+             (Path(__file__).resolve().parents[2] / "data/dated_questions.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 def v(doc_id, publish, effective=None, validity=AMENDED, group="g", repeal=None):
