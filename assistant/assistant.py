@@ -84,7 +84,8 @@ class Assistant:
         query = retrieval_query(question, history)
         scope = self.scope(query, as_of)
         with self.lock:
-            response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False, deep=True)
+            response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False, deep=True,
+                                            decide=True)
             tokens = self.searcher.query_tokens(query)
             words = self.searcher.words(query)  # the question's own words
             vector = nearest = None  # keyword stage (vectors still building): words decide alone

@@ -93,3 +93,22 @@ class SearchResponse:
         return {"query": self.query, "results": [r.to_dict() for r in self.results],
                 "citations": self.citations, "facets": self.facets, "filters": self.filters,
                 "took_ms": self.took_ms, "mode": self.mode, **({"notice": self.notice} if self.notice else {})}
+
+
+def result_of(unit, doc, score: float, parts: dict, terms: list[str], cited: bool) -> SearchResult:
+    """One result from a unit, its document and the score parts that placed it."""
+    uid = unit.id
+    return SearchResult(
+        article_id=uid, doc_id=doc.id, law_title=doc.title, subtitle=doc.subtitle,
+        article_label=unit.article_label, score=round(score, 6), type=doc.doc_type,
+        validity=doc.validity, snippet=highlight(unit.text, terms), collection=doc.collection,
+        chapter_path=unit.chapter_path, issuer=doc.issuer, region=doc.region,
+        doc_number=doc.doc_number, publish_date=doc.publish_date,
+        effective_date=doc.effective_date,
+        citation=f"《{doc.title}》{unit.article_label}" if unit.article_label else f"《{doc.title}》",
+        scores={"keyword": round(parts.get("keyword", {}).get(uid, 0.0), 4),
+                "vector": round(parts.get("vector", {}).get(uid, 0.0), 4),
+                "fused": round(score, 6), "citation": 1.0 if cited else 0.0,
+                **({"rerank": round(parts["rerank"][uid], 4)} if uid in parts.get("rerank", {}) else {}),
+                **({"deciding": round(parts["deciding"][uid], 4)} if uid in parts.get("deciding", {}) else {})},
+        text=unit.text)

@@ -23,9 +23,10 @@ from search.learning.answered import DEEP, LEARNED_DIR, AnsweredQuestions, learn
 from search.query.parse import ParsedQuery, SearchFilters, parse_query
 from search.ranking.features import CandidateFeaturizer
 from search.ranking.rerank import LightGBMReranker
+from search.ranking.deciding import DecidingStage
 from search.config import SearchConfig, load_synonyms
 from search.library import LawLibrary
-from search.results import SearchResponse, SearchResult, facets, highlight
+from search.results import SearchResponse, SearchResult, facets, result_of
 from search.retrieval.postgres import PgvectorRetriever, PostgresKeywordRetriever
 from search.retrieval.embedded import LRU, FaissVectorRetriever, make_keyword_retriever
 from search.retrieval.unitmeta import UnitMeta
@@ -78,6 +79,8 @@ class Searcher:
         self.deep_weights, self.deep_method = load_fusion(learned_dir, DEEP)
         self.deep_reranker = self._reranker(learned_dir / reranker_file(DEEP))
         self.featurizer = CandidateFeaturizer(self.reader, self.meta, store)
+        self.deciding = DecidingStage.load(learned_dir, store, self.meta, self.featurizer.text_cover,
+                                           getattr(self.vector, "cosines", None)) if self.learned else None
         self.enriched = self._enriched()
 
     def _reranker(self, model: Path) -> LightGBMReranker | None:
@@ -199,7 +202,7 @@ class Searcher:
         return rankings, parts
 
     def candidates(self, parsed: ParsedQuery, filters: SearchFilters, mode: str, deep: bool = False,
-                   rerank: bool = True):
+                   rerank: bool = True, decide: bool = False):
         """Fused scores and score parts of the candidate units (before dedup and paging)."""
         deep = self.is_deep(deep) and mode == "hybrid"
         _, parts = self.source_rankings(parsed.text, filters, mode, deep)
@@ -209,6 +212,9 @@ class Searcher:
         fused = fuse(parts, weights, method, self.config.rrf_k)
         if rerank and reranker is not None and self.learned is not None and mode == "hybrid" and fused:
             fused = self._rerank(reranker, parsed.text, parts, fused)
+            if decide and self.deciding is not None:  # law first, then article (the assistant)
+                fused = self.deciding.rerank(parsed.text, self.reader.analyzer.tokens(parsed.text), self.learned,
+                                             self.embed_query(parsed.text) if self.vector else None, fused, parts)
         return fused, parts
 
     def _rerank(self, reranker: LightGBMReranker, text: str, parts: dict, fused: dict[str, float]) -> dict[str, float]:
@@ -238,9 +244,10 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
                mode: str = "hybrid", with_facets: bool = True, deep: bool = False,
-               rerank: bool = True) -> SearchResponse:
+               rerank: bool = True, decide: bool = False) -> SearchResponse:
         """`deep`: also the enriched vector field when built and weighed (深度检索; ~40 ms more);
-        `rerank` False keeps the fusion order (the re-ranker learned to order law articles)."""
+        `rerank` False keeps the fusion order (the re-ranker learned to order law articles);
+        `decide`: the deciding-article stage after it (law first, then article; the assistant)."""
         started = time.perf_counter()
         parsed = parse_query(query)
         asked = (filters or SearchFilters()).merged(parsed.filters)
@@ -250,7 +257,7 @@ class Searcher:
         mode = self.answering_mode(mode)
         cited = self.citations.parse(parsed.text)
         cited_uids = self._cited_units(cited, filters)
-        fused, parts = self.candidates(parsed, filters, mode, deep, rerank) if parsed.text else ({}, {})
+        fused, parts = self.candidates(parsed, filters, mode, deep, rerank, decide) if parsed.text else ({}, {})
         top = max(fused.values(), default=0.0)
         for rank, uid in enumerate(cited_uids):
             fused[uid] = top + 1.0 + (len(cited_uids) - rank) * 1e-3  # exact citations first
@@ -362,19 +369,7 @@ class Searcher:
         doc = self.doc_header(unit.doc_id) if unit is not None else None
         if doc is None:
             return None
-        return SearchResult(
-            article_id=uid, doc_id=doc.id, law_title=doc.title, subtitle=doc.subtitle,
-            article_label=unit.article_label, score=round(score, 6), type=doc.doc_type,
-            validity=doc.validity, snippet=highlight(unit.text, terms), collection=doc.collection,
-            chapter_path=unit.chapter_path, issuer=doc.issuer, region=doc.region,
-            doc_number=doc.doc_number, publish_date=doc.publish_date,
-            effective_date=doc.effective_date,
-            citation=f"《{doc.title}》{unit.article_label}" if unit.article_label else f"《{doc.title}》",
-            scores={"keyword": round(parts.get("keyword", {}).get(uid, 0.0), 4),
-                    "vector": round(parts.get("vector", {}).get(uid, 0.0), 4),
-                    "fused": round(score, 6), "citation": 1.0 if cited else 0.0,
-                    **({"rerank": round(parts["rerank"][uid], 4)} if uid in parts.get("rerank", {}) else {})},
-            text=unit.text)
+        return result_of(unit, doc, score, parts, terms, cited)
 
     def reload(self, lock=None) -> dict[str, Any]:
         """Open the index's current generation (and a fresh store connection) after an update.

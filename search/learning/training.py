@@ -26,6 +26,7 @@ from search.learning.fit import article_tokens, article_vectors, fit_learned
 from search.learning.answered import (DEEP, LEARNED_DIR, AnsweredQuestions, fusion_file, reranker_file, save_fusion,
                              write_learned_stamp)
 from search.query.parse import SearchFilters, make_filters
+from search.learning.deciding_training import FoldInput, learn_deciding, out_of_fold_inputs
 from search.ranking.rerank import SOURCES, train_lambdarank
 
 GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
@@ -72,18 +73,6 @@ def fold_learned(searcher, train: list[EvalQuery], folds: int = 5) -> Iterator[l
             yield sorted(held)
     finally:
         searcher.learned = saved
-
-
-def out_of_fold_parts(searcher, train: list[EvalQuery], filters: SearchFilters, folds: int = 5,
-                      progress: Callable[[int], None] | None = None) -> list[tuple[dict, list]]:
-    """(source -> {unit: score}, the answer keys known to that fold) per train question."""
-    out: list = [None] * len(train)
-    for held in fold_learned(searcher, train, folds):
-        for i in held:
-            out[i] = (searcher.source_rankings(train[i].question, filters, deep=True)[1], searcher.learned.keys)
-            if progress:
-                progress(1)
-    return out
 
 
 def unit_keys(searcher, ids) -> list[tuple[str, str]]:
@@ -234,8 +223,8 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
     (other kinds' train halves); returns the training figures. `progress` counts the queries
     searched; `fitting` is called when the fitting that follows (minutes, uncounted) starts."""
     fit_learned(searcher, train)
-    oof = out_of_fold_parts(searcher, train, filters, folds, progress)
-    queries = [TrainingQuery("stard", q.question, filters, q.gold, parts=parts) for q, (parts, _) in zip(train, oof)]
+    inputs = out_of_fold_inputs(searcher, train, filters, fold_learned(searcher, train, folds), progress)
+    queries = [TrainingQuery("stard", q.question, filters, q.gold, parts=given.parts) for q, given in zip(train, inputs)]
     for query in others:
         query.parts = searcher.source_rankings(query.text, query.filters, deep=True)[1]
         queries.append(query)
@@ -247,6 +236,7 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
         fitting()
     fast = [replace(q, parts={n: s for n, s in q.parts.items() if n != "enriched"}) for q in queries]
     out = _learn_profile(searcher, train, fast, "")
+    out["deciding"] = learn_deciding_stage(searcher, train, inputs, fast, out, folds)
     if any("enriched" in q.parts for q in queries):
         out[DEEP] = _learn_profile(searcher, train, queries, DEEP)
     else:  # a deep profile from an earlier field would not match the parts just learned
@@ -254,6 +244,29 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
             (searcher.reader.index_dir / LEARNED_DIR / stale).unlink(missing_ok=True)
     write_learned_stamp(searcher.reader.index_dir / LEARNED_DIR)  # last: servers reload on it
     return out
+
+
+def reranker_by_fold(searcher, queries: list[TrainingQuery], weights, method: str, stard_folds: list[int]):
+    """fold -> a re-ranker trained without that fold's STARD questions (which come first in
+    `queries`, in fold order `stard_folds`); the other kinds' queries are always in."""
+    from search.searcher import RERANK_TOP
+
+    data = []
+    for query in queries:
+        ids, x = rerank_features(searcher, query.text, query.parts, weights, RERANK_TOP, method)
+        data.append((x, labels(searcher, query, ids)))
+    fold_of = list(stard_folds) + [-1] * (len(queries) - len(stard_folds))
+    return lambda fold: train_lambdarank([(x, y) for (x, y), f in zip(data, fold_of) if f != fold and y.any()], None)
+
+
+def learn_deciding_stage(searcher, train: list[EvalQuery], inputs: list[FoldInput], fast: list[TrainingQuery],
+                         profile: dict, folds: int) -> dict:
+    """The deciding-article stage from the fast profile's parts (no enriched field)."""
+    for given in inputs:
+        given.parts = {n: s for n, s in given.parts.items() if n != "enriched"}
+    by_fold = reranker_by_fold(searcher, fast, profile["weights"], profile["method"], [g.fold for g in inputs])
+    return learn_deciding(searcher, train, inputs, by_fold, profile["weights"], profile["method"],
+                          lambda ids: unit_keys(searcher, ids), folds)
 
 
 def _learn_profile(searcher, train: list[EvalQuery], queries: list[TrainingQuery], profile: str) -> dict:

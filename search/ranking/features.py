@@ -60,7 +60,8 @@ class CandidateFeaturizer:
             self._title_words[title] = title_words(title)
         return self._title_words[title]
 
-    def _text_cover(self, ids: list[str], tokens: list[str]) -> np.ndarray:
+    def text_cover(self, ids: list[str], tokens: list[str]) -> np.ndarray:
+        """The idf-weighted share of `tokens` each unit's text holds."""
         if self.stats is None:
             return np.zeros(len(ids), dtype=np.float32)
         known = list(self.stats.doc_freq(list(dict.fromkeys(tokens))))
@@ -81,7 +82,7 @@ class CandidateFeaturizer:
         ranks = {name: {i: r for r, i in enumerate(sorted(scores, key=scores.get, reverse=True), 1)}
                  for name, scores in parts.items()}
         words = {w: self._weight(w) for w in plain_analyzer().tokens(question) if len(w) >= 2}
-        text_cover = self._text_cover(ids, tokens)
+        text_cover = self.text_cover(ids, tokens)
         meta = self.meta
         at = meta.row_of_uid.positions(ids)  # one vectorised lookup, then whole columns
         chapters = self.chapters(at)

@@ -38,16 +38,20 @@ class LightGBMReranker:
         return {cid: float(s) for cid, s in zip(ids, scores)}
 
 
-def train_lambdarank(groups: list[tuple[np.ndarray, np.ndarray]], path: str | Path, seed: int = 0) -> None:
-    """Fit LambdaRank on (features, 0/1 labels) per query and save the model."""
+def train_lambdarank(groups: list[tuple[np.ndarray, np.ndarray]], path: str | Path | None, seed: int = 0,
+                     features: list[str] = FEATURES, rounds: int = 300):
+    """Fit LambdaRank on (features, 0/1 labels) per query; saved to `path` (None: returned only)."""
     import lightgbm
 
     x = np.vstack([g[0] for g in groups])
     y = np.concatenate([g[1] for g in groups])
-    data = lightgbm.Dataset(x, y, group=[len(g[1]) for g in groups], feature_name=FEATURES)
+    data = lightgbm.Dataset(x, y, group=[len(g[1]) for g in groups], feature_name=features)
     params = {"objective": "lambdarank", "metric": "ndcg", "ndcg_eval_at": [10], "learning_rate": 0.05,
               "num_leaves": 31, "min_data_in_leaf": 20, "feature_fraction": 0.9, "bagging_fraction": 0.8,
               "bagging_freq": 1, "seed": seed, "verbose": -1, "num_threads": 2,
               # same data -> same trees: threads must not change the order histograms are summed in
               "deterministic": True, "force_row_wise": True}
-    lightgbm.train(params, data, num_boost_round=300).save_model(str(path))
+    booster = lightgbm.train(params, data, num_boost_round=rounds)
+    if path is not None:
+        booster.save_model(str(path))
+    return booster

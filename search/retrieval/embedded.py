@@ -195,6 +195,27 @@ class FaissVectorRetriever:
     def retrieve(self, text: str, filters: SearchFilters, limit: int = 100) -> list[tuple[str, float]]:
         return self.retrieve_vector(self.embedder.embed_queries([text])[0], filters, limit)
 
+    def cosines(self, vectors: np.ndarray, uids: list[str]) -> np.ndarray:
+        """Cosine of each row of `vectors` with each of `uids` (0 for a unit without a vector):
+        every IVF list is probed, but only these units are scored (a law's articles: ~2 ms)."""
+        out = np.zeros((len(vectors), len(uids)), dtype=np.float32)
+        rows = self.meta.row_of_uid.positions(uids)
+        vids = self.meta.vids[np.maximum(rows, 0)][rows >= 0]
+        if not len(vids):
+            return out
+        selector = faiss.IDSelectorBatch(vids)
+        inner = faiss.downcast_index(self.index.index)
+        params = faiss.SearchParametersIVF(sel=selector, nprobe=inner.nlist) \
+            if isinstance(inner, faiss.IndexIVF) else faiss.SearchParameters(sel=selector)
+        scores, found = self.index.index.search(np.ascontiguousarray(vectors, dtype=np.float32), len(vids),
+                                                params=params)
+        column = {int(v): j for j, v in enumerate(self.meta.vids[np.maximum(rows, 0)].tolist()) if rows[j] >= 0}
+        for i, (row_vids, row_scores) in enumerate(zip(found, scores)):
+            for vid, score in zip(row_vids.tolist(), row_scores.tolist()):
+                if vid >= 0:
+                    out[i, column[vid]] = score
+        return out
+
     def _flat_unfiltered(self, vectors: np.ndarray, filters: SearchFilters, limit: int):
         """A flat index searched without the id selector (which turns off faiss's BLAS path:
         ~17 ms vs ~2 ms over 22k vectors), over-fetched, then filtered by the row mask; None

@@ -45,13 +45,17 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     assert report["method"] in ("rrf", "weighted")
     assert set(report["by_method"]) == {"rrf", "weighted"}
     learned = folder / "index" / "learned"
-    assert {"questions.json", "adapter.npy", "fusion.json", "reranker.txt"} <= {p.name for p in learned.iterdir()}
+    assert {"questions.json", "adapter.npy", "fusion.json", "reranker.txt", "deciding.txt"} <= \
+        {p.name for p in learned.iterdir()}
+    assert report["deciding"]["questions"] == len(QUESTIONS)
     searcher.close()
     fresh = Searcher(SQLiteDocumentStore(folder / "store.sqlite3", readonly=True), folder / "index")
     assert fresh.reranker is not None and fresh.learned is not None
     assert fresh.fusion_method == report["method"]
     top = fresh.search("喝酒以后开车被抓了会怎样", k=5).results
     assert top and "rerank" in top[0].scores
+    decided = fresh.search("喝酒以后开车被抓了会怎样", k=5, decide=True).results
+    assert fresh.deciding is not None and "deciding" in decided[0].scores
     fresh.close()
 
 

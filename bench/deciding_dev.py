@@ -1,0 +1,74 @@
+"""Development of the deciding-article stage (issue 28) on STARD train only: caches the
+cross-fitted inputs and first-stage orders (the slow part of `fagui learn`) in a pickle, then
+cross-validates the stage (gold among the first 3 articles) for feature subsets. Dev and the
+everyday questions are never read here.
+
+    python bench/deciding_dev.py [--home var] [--cache /tmp/deciding.pkl] [--drop q_,match_]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from corpus.config import Settings  # noqa: E402
+from search.evaluation.metrics import load_queries  # noqa: E402
+from search.learning.answered import LEARNED_DIR, load_fusion  # noqa: E402
+from search.learning import deciding_training as dt  # noqa: E402
+from search.learning.training import (LEARN_TYPES, OTHER_KINDS, TrainingQuery, fold_learned,  # noqa: E402
+                                      reranker_by_fold, training_queries, unit_keys)
+from search.query.parse import make_filters  # noqa: E402
+from search.ranking.deciding_features import FEATURES  # noqa: E402
+from search.searcher import Searcher  # noqa: E402
+
+
+def prepared(searcher, settings, cache: Path):
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    train = load_queries(settings.data_dir / "stard/queries.jsonl", "train")
+    filters = make_filters("laws", LEARN_TYPES)
+    inputs = dt.out_of_fold_inputs(searcher, train, filters, fold_learned(searcher, train, 5))
+    for given in inputs:
+        given.parts = {n: s for n, s in given.parts.items() if n != "enriched"}
+    others = training_queries(searcher, list(OTHER_KINDS), settings.data_dir)
+    for query in others:
+        query.parts = {n: s for n, s in searcher.source_rankings(query.text, query.filters, deep=True)[1].items()
+                       if n != "enriched"}
+    fast = [TrainingQuery("stard", q.question, filters, q.gold, parts=g.parts) for q, g in zip(train, inputs)] + others
+    weights, method = load_fusion(searcher.index_dir / LEARNED_DIR)
+    by_fold = reranker_by_fold(searcher, fast, weights, method, [g.fold for g in inputs])
+    orders = dt.first_stage_orders(searcher, train, inputs, by_fold, weights, method)
+    out = (train, inputs, orders)
+    cache.write_bytes(pickle.dumps(out))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/deciding.pkl"))
+    parser.add_argument("--drop", default="", help="comma-separated feature name prefixes to zero")
+    args = parser.parse_args()
+    settings = Settings.from_env(home=args.home)
+    searcher = Searcher.from_settings(settings)
+    train, inputs, orders = prepared(searcher, settings, args.cache)
+    groups = dt.deciding_groups(searcher, train, inputs, orders, lambda ids: unit_keys(searcher, ids))
+    drop = [i for i, f in enumerate(FEATURES) if any(f.startswith(p) for p in args.drop.split(",") if p)]
+    if drop:
+        groups = [(ids, np.where(np.isin(np.arange(x.shape[1]), drop), 0.0, x).astype(np.float32), y)
+                  for ids, x, y in groups]
+    sizes = [len(ids) for ids, _, _ in groups]
+    report = {"questions": len(groups), "gold_candidate": round(np.mean([y.any() for _, _, y in groups]), 4),
+              "candidates_p50": int(np.median(sizes)), "dropped": [FEATURES[i] for i in drop],
+              "out_of_fold_gold@3": dt.cross_validate(groups, [g.fold for g in inputs])}
+    print(json.dumps(report, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

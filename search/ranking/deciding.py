@@ -1,0 +1,89 @@
+"""The deciding-article stage (判定条文排序): law first, then article. After the first stage
+(fusion + re-ranker) the laws the results concentrate on are opened whole, and a LightGBM
+LambdaRank model orders their articles (plus the first stage's leaders) by what decides a
+citizen's question: its type against the article's kind, the chapter, dense similarity, the
+legal words its plain words stand for (search/ranking/deciding_features.py).
+
+Learned by `fagui learn` on STARD train, cross-fitted (search/learning/deciding_training.py);
+saved as `learned/deciding.txt`. The assistant asks for it (`Searcher.search(decide=True)`);
+plain searches keep the first stage's order. No model file: the first stage's order is kept.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from search.ranking.deciding_features import FEATURES, DecidingFeaturizer
+
+log = logging.getLogger(__name__)
+DECIDING_FILE = "deciding.txt"
+STAGE1_DEPTH = 150  # first-stage results the stage reads (laws, ranks)
+
+
+class DecidingArticleRanker:
+    """Scores the deciding-article candidates with a LambdaRank model."""
+
+    def __init__(self, model_path: str | Path | None = None, booster=None):
+        if booster is None:
+            import lightgbm
+
+            booster = lightgbm.Booster(model_file=str(model_path))
+        self.booster = booster
+        self.usable = self.booster.num_feature() == len(FEATURES)
+        if not self.usable:
+            log.warning("%s has %d features, this version makes %d: run `fagui learn` again",
+                        model_path, self.booster.num_feature(), len(FEATURES))
+
+    @classmethod
+    def load(cls, folder: Path) -> "DecidingArticleRanker | None":
+        path = folder / DECIDING_FILE
+        if not path.exists():
+            return None
+        ranker = cls(path)
+        return ranker if ranker.usable else None
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        return self.booster.predict(x, num_threads=1) if len(x) else np.zeros(0)
+
+
+def stage1_order(fused: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(fused.items(), key=lambda kv: -kv[1])[:STAGE1_DEPTH]
+
+
+def query_vectors(learned, vector: np.ndarray | None) -> np.ndarray | None:
+    """The question's vector and its adapted twin (the learned ridge map), as two rows."""
+    if vector is None:
+        return None
+    adapted = learned.adapt(vector) if learned is not None and learned.adapter is not None else vector
+    return np.stack([vector, adapted])
+
+
+class DecidingStage:
+    """The model and its featurizer, as the Searcher holds them (None before `fagui learn`)."""
+
+    def __init__(self, ranker: DecidingArticleRanker, featurizer: DecidingFeaturizer):
+        self.ranker, self.featurizer = ranker, featurizer
+
+    @classmethod
+    def load(cls, folder: Path, store, meta, cover, cosines) -> "DecidingStage | None":
+        ranker = DecidingArticleRanker.load(folder)
+        return cls(ranker, DecidingFeaturizer(store, meta, cover, cosines)) if ranker else None
+
+    def rerank(self, text: str, tokens: list[str], learned, vector: np.ndarray | None,
+               fused: dict[str, float], parts: dict) -> dict[str, float]:
+        """New scores: the stage's candidates by its model, above every other unit (which keep
+        their first-stage order below); the model's scores go to parts["deciding"]."""
+        expansions = learned.expand(tokens) if learned is not None else []
+        ids, x = self.featurizer.features(text, tokens, expansions, stage1_order(fused), parts,
+                                          query_vectors(learned, vector))
+        if not ids:
+            return fused
+        scores = self.ranker.scores(x)
+        lift = max(fused.values(), default=0.0) - float(scores.min()) + 1.0
+        out = dict(fused)
+        for uid, s in zip(ids, scores.tolist()):
+            out[uid] = s + lift
+        parts["deciding"] = dict(zip(ids, scores.tolist()))
+        return out
