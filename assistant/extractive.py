@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from assistant.answer import CitedArticle
 from assistant.answer_types import answers_type
+from assistant.caveats import caveat_line
 from assistant.remedies import routes_line
 from assistant.relevance import overlap
 
@@ -87,9 +88,10 @@ def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
     return f"根据{source.citation}，{body}".rstrip("，") + ("" if body.endswith(("。", "？", "！")) else "。")
 
 
-def render(cited: list[CitedArticle], related: list[CitedArticle], lead: str, route: str | None = None,
+def render(cited: list[CitedArticle], related: list[CitedArticle], lead: str, notes: list[str] = (),
            followed: list[CitedArticle] | None = None) -> str:
-    lines = [lead, *([route] if route else []), "", "依据："]
+    """The lead, its notes (what it depends on, where to turn), the quotes, related articles."""
+    lines = [lead, *notes, "", "依据："]
     for c in cited:
         validity = f"（{c.validity}）" if c.validity else ""
         lines.append(f"[{c.number}] {c.citation}{validity}：“{c.quote}”")
@@ -129,5 +131,8 @@ class ExtractiveComposer:
         for source in followed:
             source.quote = best_quote(texts[source.article_id], tokens, weight, kind)
         route = routes_line(cited + related, texts) if kind == "remedy" else None
-        text = render(cited, related, lead_sentence(cited, tokens, weight, kind), route, followed)
+        lead = lead_sentence(cited, tokens, weight, kind)
+        source = next((c for c in cited if lead.startswith(f"根据{c.citation}，")), cited[0])
+        notes = [line for line in (caveat_line(source.quote), route) if line]
+        text = render(cited, related, lead, notes, followed)
         return text, cited, related, followed

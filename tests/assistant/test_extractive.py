@@ -95,3 +95,19 @@ def test_a_number_in_an_unrelated_later_article_does_not_lead():
     tokens = ["拖欠", "劳动报酬", "劳动仲裁", "年"]
     text, _, _, _ = ExtractiveComposer().compose([first, later], texts, tokens, lambda t: 1.0, kind="time")
     assert text.startswith("根据《中华人民共和国劳动争议调解仲裁法》第二条，因拖欠劳动报酬"), text.split("\n")[0]
+
+
+def test_a_conditional_rule_says_what_the_answer_depends_on():
+    article = ("第一千二百零九条 因租赁、借用等情形机动车所有人、管理人与使用人不是同一人时，发生交通事故造成损害，"
+               "属于该机动车一方责任的，由机动车使用人承担赔偿责任；机动车所有人、管理人对损害的发生有过错的，"
+               "承担相应的赔偿责任。")
+    source = CitedArticle("中华人民共和国民法典", "第一千二百零九条", "m:1209", "现行有效", number=1)
+    text, _, _, _ = ExtractiveComposer().compose([source], {"m:1209": article}, ["借", "车", "赔偿"], lambda t: 1.0)
+    lines = text.split("\n")
+    assert lines[0].startswith("根据《中华人民共和国民法典》第一千二百零九条，")
+    assert lines[1] == "提示：结论取决于具体事实（各方有无过错），请对照下面的条文原文。"
+    plain = CitedArticle("中华人民共和国民法典", "第一千零七十七条", "m:1077", "现行有效", number=1)
+    text, _, _, _ = ExtractiveComposer().compose(
+        [plain], {"m:1077": "自婚姻登记机关收到离婚登记申请之日起三十日内，任何一方不愿意离婚的，可以撤回申请。"},
+        ["离婚", "多久"], lambda t: 1.0, "time")
+    assert "提示" not in text  # an unconditional time limit needs no caveat
