@@ -50,8 +50,10 @@ class Assistant:
     """Answers from retrieved articles only; `llm` None means extractive answers."""
 
     def __init__(self, searcher: Searcher, llm: LLMConfig | None = None, k: int = 8,
-                 similar: int = 3, lock: Any = None):
-        self.searcher, self.k, self.similar = searcher, k, similar
+                 similar: int = 3, lock: Any = None, decide: bool = True):
+        """`decide`: order the articles by the deciding-article stage (law first, then article;
+        search/ranking/deciding.py) once `fagui learn` has fitted it."""
+        self.searcher, self.k, self.similar, self.decide = searcher, k, similar, decide
         self.extractive = ExtractiveComposer()
         self.llm = OpenAIChatComposer(llm) if llm else None
         self.lock = lock or contextlib.nullcontext()  # the searcher is not thread-safe
@@ -85,7 +87,7 @@ class Assistant:
         scope = self.scope(query, as_of)
         with self.lock:
             response = self.searcher.search(query, k=self.k, filters=scope, with_facets=False, deep=True,
-                                            decide=True)
+                                            decide=self.decide)
             tokens = self.searcher.query_tokens(query)
             words = self.searcher.words(query)  # the question's own words
             vector = nearest = None  # keyword stage (vectors still building): words decide alone

@@ -58,11 +58,12 @@ def expert_answers(data_dir: Path) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--no-decide", action="store_true", help="the first stage only (before issue 28)")
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--examples", type=int, default=3)
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
-    assistant = Assistant(Searcher.from_settings(settings))
+    assistant = Assistant(Searcher.from_settings(settings), decide=not args.no_decide)
     dev = load_queries(settings.data_dir / "stard/queries.jsonl", "dev")[: args.n]
     assistant.ask(dev[0].question)  # warm
     experts, meteors = expert_answers(settings.data_dir), []

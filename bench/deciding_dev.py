@@ -21,7 +21,8 @@ from corpus.config import Settings  # noqa: E402
 from search.evaluation.metrics import load_queries  # noqa: E402
 from search.learning.answered import LEARNED_DIR, load_fusion  # noqa: E402
 from search.learning import deciding_training as dt  # noqa: E402
-from search.learning.training import (LEARN_TYPES, OTHER_KINDS, TrainingQuery, fold_learned,  # noqa: E402
+from search.query.concepts import load_answers  # noqa: E402
+from search.learning.training import (LECOQA, LEARN_TYPES, OTHER_KINDS, TrainingQuery, fold_learned,  # noqa: E402
                                       reranker_by_fold, training_queries, unit_keys)
 from search.query.parse import make_filters  # noqa: E402
 from search.ranking.deciding_features import FEATURES  # noqa: E402
@@ -54,11 +55,14 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/deciding.pkl"))
     parser.add_argument("--drop", default="", help="comma-separated feature name prefixes to zero")
+    parser.add_argument("--no-answers", action="store_true", help="concepts from gold articles only (no LeCoQA)")
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
     searcher = Searcher.from_settings(settings)
     train, inputs, orders = prepared(searcher, settings, args.cache)
-    groups = dt.deciding_groups(searcher, train, inputs, orders, lambda ids: unit_keys(searcher, ids))
+    answers = {} if args.no_answers else load_answers(settings.data_dir / LECOQA, {q.qid for q in train})
+    concepts, concept_map = dt.concept_maps(searcher, train, [g.fold for g in inputs], answers)
+    groups = dt.deciding_groups(searcher, train, inputs, orders, lambda ids: unit_keys(searcher, ids), concepts)
     drop = [i for i, f in enumerate(FEATURES) if any(f.startswith(p) for p in args.drop.split(",") if p)]
     if drop:
         groups = [(ids, np.where(np.isin(np.arange(x.shape[1]), drop), 0.0, x).astype(np.float32), y)
@@ -66,6 +70,7 @@ def main() -> None:
     sizes = [len(ids) for ids, _, _ in groups]
     report = {"questions": len(groups), "gold_candidate": round(np.mean([y.any() for _, _, y in groups]), 4),
               "candidates_p50": int(np.median(sizes)), "dropped": [FEATURES[i] for i in drop],
+              "concept_words": len(concept_map.words),
               "out_of_fold_gold@3": dt.cross_validate(groups, [g.fold for g in inputs])}
     print(json.dumps(report, ensure_ascii=False))
 

@@ -29,10 +29,11 @@ FLOORS = {"cites_deciding": 0.25, "lead_answers": 0.22}
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--no-decide", action="store_true", help="the first stage only (before issue 28)")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     args = parser.parse_args()
     items = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assistant = Assistant(Searcher.from_settings(Settings.from_env(home=args.home)))
+    assistant = Assistant(Searcher.from_settings(Settings.from_env(home=args.home)), decide=not args.no_decide)
     by_area: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     misses = []
     for item in items:

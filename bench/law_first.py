@@ -27,10 +27,10 @@ EVERYDAY = Path(__file__).resolve().parent.parent / "tests" / "data" / "everyday
 DEPTH = 100
 
 
-def positions(assistant: Assistant, question: str, gold: set[tuple[str, str]]) -> dict:
+def positions(assistant: Assistant, question: str, gold: set[tuple[str, str]], decide: bool = True) -> dict:
     """Law rank of the best gold law, overall and in-law rank of the best gold article (None: absent)."""
     response = assistant.searcher.search(question, k=DEPTH, filters=assistant.scope(question),
-                                         with_facets=False, deep=True)
+                                         with_facets=False, deep=True, decide=decide)
     laws: list[str] = []
     in_law: dict[str, int] = defaultdict(int)
     law_rank = article_rank = inside = None
@@ -66,20 +66,23 @@ def main() -> None:
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--stard-split", default="dev")
     parser.add_argument("--stard-limit", type=int, default=200)
+    parser.add_argument("--questions", type=Path, default=EVERYDAY)
+    parser.add_argument("--no-decide", action="store_true", help="the first stage only (before issue 28)")
     args = parser.parse_args()
     assistant = Assistant(Searcher.from_settings(Settings.from_env(home=args.home)))
     out: dict[str, object] = {}
-    items = [json.loads(line) for line in EVERYDAY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows, by_area = [], defaultdict(list)
     for item in items:
         gold = {(norm_title(d["law_title"]), d["article_label"]) for d in item["deciding"]}
-        row = positions(assistant, item["question"], gold)
+        row = positions(assistant, item["question"], gold, not args.no_decide)
         rows.append(row)
         by_area[item["area"]].append(row)
     out["everyday"] = summary(rows)
     out["everyday_by_area"] = {area: summary(r) for area, r in by_area.items()}
     stard = load_queries(default_data_dir() / "stard" / "queries.jsonl", args.stard_split)[:args.stard_limit]
-    out[f"stard_{args.stard_split}"] = summary([positions(assistant, q.question, set(q.gold)) for q in stard])
+    out[f"stard_{args.stard_split}"] = summary([positions(assistant, q.question, set(q.gold), not args.no_decide)
+                                                for q in stard])
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 

@@ -15,7 +15,7 @@ from search.evaluation.querysets import (ArticleQuery, TopicalQuery, citation_qu
                               message_queries, notice_queries, topical_queries)
 
 KINDS = ("stard", "topical", "written", "everyday", "citation", "messages", "notices")
-STAGES = ("keyword", "vector", "fusion", "learned")
+STAGES = ("keyword", "vector", "fusion", "learned", "deciding")  # deciding: the assistant's order
 NATIONAL_SCOPE = "宪法,法律,行政法规,司法解释,部门规章"
 _TEST_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 WRITTEN = _TEST_DATA / "official_topical.jsonl"
@@ -62,7 +62,7 @@ def stage(searcher, name: str) -> Iterator[str]:
     if name == "fusion":
         searcher.reranker = searcher.deep_reranker = None
     try:
-        yield "hybrid" if name in ("fusion", "learned") else name
+        yield "hybrid" if name in ("fusion", "learned", "deciding") else name
     finally:
         searcher.reranker, searcher.deep_reranker = saved
 
@@ -96,7 +96,8 @@ def evaluate_kind(searcher, kind: str, queries: list, stages=STAGES,
         with stage(searcher, name) as mode:
             for q in queries:
                 text = q.question if isinstance(q, EvalQuery) else q.query
-                results = searcher.search(text, k=100, filters=filters, mode=mode, with_facets=False).results
+                results = searcher.search(text, k=100, filters=filters, mode=mode, with_facets=False,
+                                          decide=name == "deciding").results
                 if isinstance(q, TopicalQuery):
                     rows.append(topical_scores(q, results))
                 elif kind == "notices":

@@ -16,6 +16,8 @@ import numpy as np
 
 from search.evaluation.metrics import EvalQuery
 from search.learning.answered import LEARNED_DIR
+from search.learning.fit import article_tokens
+from search.query.concepts import ConceptMap, fit_concepts
 from search.ranking.deciding import DECIDING_FILE, STAGE1_DEPTH, query_vectors
 from search.ranking.deciding_features import FEATURES, DecidingFeaturizer
 from search.ranking.fusion import fuse
@@ -58,11 +60,29 @@ def _stage1(fused: dict[str, float], ids: list[str], scores: np.ndarray) -> list
     return sorted(merged.items(), key=lambda kv: -kv[1])[:STAGE1_DEPTH]
 
 
-def _groups(searcher, featurizer, train, inputs, orders, keys_of):
+def concept_maps(searcher, train: list[EvalQuery], folds_of: list[int], answers: dict[str, str], folds: int = 5
+                 ) -> tuple[list[list[str]], ConceptMap]:
+    """Each question's concept words from a map learned without its fold, and the map of all."""
+    analyzer = searcher.reader.analyzer
+    gold = article_tokens(searcher, sorted({k for q in train for k in q.gold}))
+    asked = [set(analyzer.tokens(q.question)) for q in train]
+    answered = [set().union(*(gold.get(k, set()) for k in q.gold), analyzer.tokens(answers.get(q.qid, "")))
+                for q in train]
+    out: list[list[str]] = [[] for _ in train]
+    for fold in range(folds):
+        rest = [i for i, f in enumerate(folds_of) if f != fold]
+        fold_map = ConceptMap(fit_concepts([asked[i] for i in rest], [answered[i] for i in rest]))
+        for i, f in enumerate(folds_of):
+            if f == fold:
+                out[i] = fold_map.expand(analyzer.tokens(train[i].question))
+    return out, ConceptMap(fit_concepts(asked, answered))
+
+
+def _groups(searcher, featurizer, train, inputs, orders, keys_of, concepts):
     groups = []
-    for query, given, order in zip(train, inputs, orders):
+    for query, given, order, words in zip(train, inputs, orders, concepts):
         tokens = searcher.reader.analyzer.tokens(query.question)
-        ids, x = featurizer.features(query.question, tokens, given.expansions, order, given.parts, given.qvecs)
+        ids, x = featurizer.features(query.question, tokens, given.expansions, order, given.parts, given.qvecs, words)
         y = np.array([float(k in query.gold) for k in keys_of(ids)], dtype=np.float32)
         groups.append((ids, x, y))
     return groups
@@ -106,11 +126,11 @@ def first_stage_orders(searcher, train: list[EvalQuery], inputs: list[FoldInput]
     return orders
 
 
-def deciding_groups(searcher, train: list[EvalQuery], inputs: list[FoldInput], orders, keys_of):
+def deciding_groups(searcher, train: list[EvalQuery], inputs: list[FoldInput], orders, keys_of, concepts):
     """(candidate ids, feature rows, gold labels) per question."""
     featurizer = DecidingFeaturizer(searcher.store, searcher.meta, searcher.featurizer.text_cover,
                                     getattr(searcher.vector, "cosines", None))
-    return _groups(searcher, featurizer, train, inputs, orders, keys_of)
+    return _groups(searcher, featurizer, train, inputs, orders, keys_of, concepts)
 
 
 def cross_validate(groups, folds_of: list[int], folds: int = 5) -> dict:
@@ -128,11 +148,16 @@ def cross_validate(groups, folds_of: list[int], folds: int = 5) -> dict:
 
 
 def learn_deciding(searcher, train: list[EvalQuery], inputs: list[FoldInput], reranker_by_fold,
-                   weights: dict, method: str, keys_of, folds: int = 5) -> dict:
-    """Fit, measure out of fold and save learned/deciding.txt; `keys_of(ids)`: (title, label)."""
+                   weights: dict, method: str, keys_of, folds: int = 5, answers: dict[str, str] | None = None
+                   ) -> dict:
+    """Fit, measure out of fold and save learned/deciding.txt and concepts.json; `keys_of(ids)`:
+    (title, label); `answers`: written answers of train questions by id (LeCoQA)."""
     orders = first_stage_orders(searcher, train, inputs, reranker_by_fold, weights, method, folds)
-    groups = deciding_groups(searcher, train, inputs, orders, keys_of)
+    concepts, concept_map = concept_maps(searcher, train, [g.fold for g in inputs], answers or {}, folds)
+    concept_map.save(searcher.reader.index_dir / LEARNED_DIR)
+    groups = deciding_groups(searcher, train, inputs, orders, keys_of, concepts)
     report = {"questions": len(groups), "with_gold_candidate": sum(bool(y.any()) for _, _, y in groups),
+              "concept_words": len(concept_map.words), "written_answers": len(answers or {}),
               "out_of_fold_gold@3": cross_validate(groups, [g.fold for g in inputs], folds)}
     model = _fit(groups)
     path = searcher.reader.index_dir / LEARNED_DIR / DECIDING_FILE

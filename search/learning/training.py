@@ -26,6 +26,7 @@ from search.learning.fit import article_tokens, article_vectors, fit_learned
 from search.learning.answered import (DEEP, LEARNED_DIR, AnsweredQuestions, fusion_file, reranker_file, save_fusion,
                              write_learned_stamp)
 from search.query.parse import SearchFilters, make_filters
+from search.query.concepts import load_answers
 from search.learning.deciding_training import FoldInput, learn_deciding, out_of_fold_inputs
 from search.ranking.rerank import SOURCES, train_lambdarank
 
@@ -34,6 +35,7 @@ GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
 # queries and messages enough that a choice hurting them loses.
 LEARN_TYPES = "宪法,法律,行政法规,司法解释,部门规章"  # what STARD's answers cite: the default scope
 OTHER_KINDS = ("topical", "messages", "notices")
+LECOQA = "lecoqa/queries_with_answers.jsonl"  # the legal team's written answers (the deciding stage's concepts)
 KIND_WEIGHTS = {"stard": 0.5, "topical": 0.3, "messages": 0.1, "notices": 0.1}
 
 
@@ -211,14 +213,16 @@ def learn_from_answered(searcher, train: list[EvalQuery], data_dir, kinds: Itera
     others = training_queries(searcher, list(kinds), data_dir)
     advance = progress("学习排序 learn: 检索 searching", len(train) + len(others)) if progress else None
     fitting = (lambda: progress("学习排序 learn: 拟合 fitting fusion + re-ranker", None)) if progress else None
-    report = learn_all(searcher, train, filters, folds, advance, others, fitting)
+    answers = load_answers(data_dir / LECOQA, {q.qid for q in train}) if data_dir else {}
+    report = learn_all(searcher, train, filters, folds, advance, others, fitting, answers)
     return {"questions": len(train), "other_queries": len(others),
             "saved": str(searcher.reader.index_dir / LEARNED_DIR), **report}
 
 
 def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: int = 5,
               progress: Callable[[int], None] | None = None,
-              others: list[TrainingQuery] = (), fitting: Callable[[], None] | None = None) -> dict:
+              others: list[TrainingQuery] = (), fitting: Callable[[], None] | None = None,
+              answers: dict[str, str] | None = None) -> dict:
     """Fit and save every learned part from STARD-style `train` (cross-fitted) and `others`
     (other kinds' train halves); returns the training figures. `progress` counts the queries
     searched; `fitting` is called when the fitting that follows (minutes, uncounted) starts."""
@@ -236,7 +240,7 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
         fitting()
     fast = [replace(q, parts={n: s for n, s in q.parts.items() if n != "enriched"}) for q in queries]
     out = _learn_profile(searcher, train, fast, "")
-    out["deciding"] = learn_deciding_stage(searcher, train, inputs, fast, out, folds)
+    out["deciding"] = learn_deciding_stage(searcher, train, inputs, fast, out, folds, answers)
     if any("enriched" in q.parts for q in queries):
         out[DEEP] = _learn_profile(searcher, train, queries, DEEP)
     else:  # a deep profile from an earlier field would not match the parts just learned
@@ -260,13 +264,13 @@ def reranker_by_fold(searcher, queries: list[TrainingQuery], weights, method: st
 
 
 def learn_deciding_stage(searcher, train: list[EvalQuery], inputs: list[FoldInput], fast: list[TrainingQuery],
-                         profile: dict, folds: int) -> dict:
+                         profile: dict, folds: int, answers: dict[str, str] | None = None) -> dict:
     """The deciding-article stage from the fast profile's parts (no enriched field)."""
     for given in inputs:
         given.parts = {n: s for n, s in given.parts.items() if n != "enriched"}
     by_fold = reranker_by_fold(searcher, fast, profile["weights"], profile["method"], [g.fold for g in inputs])
     return learn_deciding(searcher, train, inputs, by_fold, profile["weights"], profile["method"],
-                          lambda ids: unit_keys(searcher, ids), folds)
+                          lambda ids: unit_keys(searcher, ids), folds, answers)
 
 
 def _learn_profile(searcher, train: list[EvalQuery], queries: list[TrainingQuery], profile: str) -> dict:

@@ -11,7 +11,9 @@ MIN_LIFT = 4.0      # ... and ≥ 4x as often as in the answers of all questions
 PER_WORD = 2
 
 
-def learn_term_map(question_tokens: list[set[str]], answer_tokens: list[set[str]]) -> dict[str, list[str]]:
+def learn_term_map(question_tokens: list[set[str]], answer_tokens: list[set[str]], min_questions: int = MIN_QUESTIONS,
+                   min_share: float = MIN_SHARE, min_lift: float = MIN_LIFT, per_word: int = PER_WORD
+                   ) -> dict[str, list[str]]:
     """`question_tokens[i]`: words of question i; `answer_tokens[i]`: words of its gold articles."""
     n = len(question_tokens)
     asked: Counter[str] = Counter()
@@ -24,14 +26,14 @@ def learn_term_map(question_tokens: list[set[str]], answer_tokens: list[set[str]
             together[word].update(a - q)
     out: dict[str, list[str]] = {}
     for word, count in asked.items():
-        if count < MIN_QUESTIONS:
+        if count < min_questions:
             continue
         ranked = []
         for legal, c in together[word].items():
             share = c / count
             lift = share / (answered[legal] / n)
-            if share >= MIN_SHARE and lift >= MIN_LIFT:
+            if share >= min_share and lift >= min_lift:
                 ranked.append((lift * share, legal))
         if ranked:
-            out[word] = [legal for _, legal in sorted(ranked, reverse=True)[:PER_WORD]]
+            out[word] = [legal for _, legal in sorted(ranked, reverse=True)[:per_word]]
     return dict(sorted(out.items()))  # the words came in set order, which changes with the hash seed

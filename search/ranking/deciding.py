@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from search.query.concepts import ConceptMap
 from search.ranking.deciding_features import FEATURES, DecidingFeaturizer
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,13 @@ def query_vectors(learned, vector: np.ndarray | None) -> np.ndarray | None:
 class DecidingStage:
     """The model and its featurizer, as the Searcher holds them (None before `fagui learn`)."""
 
-    def __init__(self, ranker: DecidingArticleRanker, featurizer: DecidingFeaturizer):
-        self.ranker, self.featurizer = ranker, featurizer
+    def __init__(self, ranker: DecidingArticleRanker, featurizer: DecidingFeaturizer, concepts: ConceptMap):
+        self.ranker, self.featurizer, self.concepts = ranker, featurizer, concepts
 
     @classmethod
     def load(cls, folder: Path, store, meta, cover, cosines) -> "DecidingStage | None":
         ranker = DecidingArticleRanker.load(folder)
-        return cls(ranker, DecidingFeaturizer(store, meta, cover, cosines)) if ranker else None
+        return cls(ranker, DecidingFeaturizer(store, meta, cover, cosines), ConceptMap.load(folder)) if ranker else None
 
     def rerank(self, text: str, tokens: list[str], learned, vector: np.ndarray | None,
                fused: dict[str, float], parts: dict) -> dict[str, float]:
@@ -77,7 +78,7 @@ class DecidingStage:
         their first-stage order below); the model's scores go to parts["deciding"]."""
         expansions = learned.expand(tokens) if learned is not None else []
         ids, x = self.featurizer.features(text, tokens, expansions, stage1_order(fused), parts,
-                                          query_vectors(learned, vector))
+                                          query_vectors(learned, vector), self.concepts.expand(tokens))
         if not ids:
             return fused
         scores = self.ranker.scores(x)

@@ -26,7 +26,7 @@ MISSING = 1000.0
 FEATURES = [f"q_{t}" for t in Q_TYPES] + [f"match_{k}" for k in KINDS] + STATIC + [
     "s1_rank", "s1_gap", "s1_law_rank"] + [f"src_{s}" for s in STAGE1_SOURCES] + [
     "cos", "cos_adapted", "cos_gap_law", "cos_law_rank", "text_cover", "text_cover_law_rank",
-    "expanded_cover", "chapter_cover", "law_rank", "law_score", "law_top10", "law_best_rank"]
+    "expanded_cover", "concept_cover", "concept_law_rank", "chapter_cover", "law_rank", "law_score", "law_top10", "law_best_rank"]
 
 
 def governing_laws(ranked: list[str], doc_of: Callable[[str], str | None]) -> list[tuple[str, float, int, int]]:
@@ -64,8 +64,10 @@ class DecidingFeaturizer:
         self.meta, self.cover, self.cosines = meta, cover, cosines
 
     def features(self, question: str, tokens: list[str], expansions: list[str],
-                 ranked: list[tuple[str, float]], parts: dict[str, dict], qvecs: np.ndarray | None
-                 ) -> tuple[list[str], np.ndarray]:
+                 ranked: list[tuple[str, float]], parts: dict[str, dict], qvecs: np.ndarray | None,
+                 concepts: list[str] = ()) -> tuple[list[str], np.ndarray]:
+        """`expansions`: the first stage's term-map words; `concepts`: the legal words of the
+        concept map (search/query/concepts.py)."""
         meta = self.meta
         words = [w for w in dict.fromkeys(tokens) if len(w) >= 2]
         order = [u for u, _ in ranked]
@@ -112,6 +114,7 @@ class DecidingFeaturizer:
         cos_gap = np.array([law_max[d] - c for d, c in zip(docs, raw.tolist())], dtype=np.float32)
         text_cover = self.cover(ids, tokens)
         expanded = self.cover(ids, expansions) if expansions else np.zeros(n, dtype=np.float32)
+        concept = self.cover(ids, list(concepts)) if concepts else np.zeros(n, dtype=np.float32)
         chapter_cover = np.array([sum(len(w) for w in words if w in c) / (sum(len(w) for w in words) or 1)
                                   for c in chapters], dtype=np.float32)
         q = [float(bool(QUESTION_PATTERNS[t].search(question))) for t in QUESTION_PATTERNS]
@@ -122,5 +125,5 @@ class DecidingFeaturizer:
         x = np.column_stack([
             q_x, match, static_x, rank, gap, law_rank1, *[np.asarray(s, dtype=np.float32) for s in sources],
             raw, adapted, cos_gap, _rank_within(raw, docs), text_cover, _rank_within(text_cover, docs),
-            expanded, chapter_cover, *[np.array([i[j] for i in info], dtype=np.float32) for j in range(4)]])
+            expanded, concept, _rank_within(concept, docs), chapter_cover, *[np.array([i[j] for i in info], dtype=np.float32) for j in range(4)]])
         return ids, x.astype(np.float32)

@@ -82,7 +82,7 @@ def eval_cmd(
     mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
     kind: Annotated[Optional[str], typer.Option(
         "--kind", help="分类型评测 by stage: stard,topical,written,citation,messages,notices (comma-separated)")] = None,
-    stages: Annotated[str, typer.Option("--stages", help="with --kind: keyword,vector,fusion,learned")]
+    stages: Annotated[str, typer.Option("--stages", help="with --kind: keyword,vector,fusion,learned,deciding")]
         = "keyword,vector,fusion,learned",
     store: StoreOption = None, index_dir: IndexDirOption = None,
 ) -> None:
