@@ -26,7 +26,7 @@ def load_answers(path: Path, qids: set[str]) -> dict[str, str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            if str(row.get("query_id")) in qids and row.get("answer"):
+            if str(row.get("query_id")) in qids and isinstance(row.get("answer"), str) and row["answer"].strip():
                 out[str(row["query_id"])] = row["answer"]
     return out
 

@@ -18,8 +18,8 @@ def test_plain_words_map_to_the_legal_words_of_their_answers():
 def test_written_answers_of_other_questions_are_never_read(tmp_path):
     path = tmp_path / "answers.jsonl"
     path.write_text("\n".join(json.dumps({"query_id": q, "answer": a}, ensure_ascii=False)
-                              for q, a in [("1", "可以申请保护令"), ("2", "dev 的答案"), ("3", "")]), encoding="utf-8")
-    assert load_answers(path, {"1", "3"}) == {"1": "可以申请保护令"}
+                              for q, a in [("1", "可以申请保护令"), ("2", "dev 的答案"), ("3", ""), ("4", float("nan"))]), encoding="utf-8")
+    assert load_answers(path, {"1", "3", "4"}) == {"1": "可以申请保护令"}  # no answer, or NaN: none
     assert load_answers(tmp_path / "missing.jsonl", {"1"}) == {}
 
 
