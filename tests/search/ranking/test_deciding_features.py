@@ -7,20 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from corpus.store.sqlite import SQLiteDocumentStore
 from search.query.parse import make_filters
 from search.ranking.deciding_features import FEATURES, governing_laws
 from search.ranking.law_articles import STATIC, static_rows
-from search.searcher import Searcher
 
 LABOUR = "中华人民共和国劳动合同法"
-
-
-@pytest.fixture(scope="module")
-def searcher(built_index):
-    s = Searcher(SQLiteDocumentStore(built_index / "store.sqlite3", readonly=True), built_index / "index")
-    yield s
-    s.close()
 
 
 def _candidates(searcher, question):

@@ -5,17 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from corpus.store.sqlite import SQLiteDocumentStore
 from search.ranking.features import FEATURES
 from search.query.parse import make_filters
-from search.searcher import Searcher
-
-
-@pytest.fixture(scope="module")
-def searcher(built_index):
-    s = Searcher(SQLiteDocumentStore(built_index / "store.sqlite3", readonly=True), built_index / "index")
-    yield s
-    s.close()
 
 
 def _rows(searcher, query):
