@@ -83,7 +83,7 @@ def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
     body = _plain(best) if best else ""
     if _ITEM.match(body):  # an item needs the sentence that introduces it
         intro = candidates[0] if candidates else ""
-        body = f"{_plain(intro).rstrip('：:；;')}：{body}" if intro and intro != best else body
+        body = f"{_plain(intro).rstrip('：:；;。')}：{body}" if intro and intro != best else body
     body = body.rstrip("；;，,")
     return f"根据{source.citation}，{body}".rstrip("，") + ("" if body.endswith(("。", "？", "！")) else "。")
 

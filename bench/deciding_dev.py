@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
 from search.evaluation.metrics import load_queries  # noqa: E402
-from search.learning.answered import LEARNED_DIR, load_fusion  # noqa: E402
+from search.learning.answered import LEARNED_DIR, load_fusion, write_learned_stamp  # noqa: E402
 from search.learning import deciding_training as dt  # noqa: E402
 from search.query.concepts import load_answers  # noqa: E402
 from search.learning.training import (LECOQA, LEARN_TYPES, OTHER_KINDS, TrainingQuery, fold_learned,  # noqa: E402
@@ -56,6 +56,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/deciding.pkl"))
     parser.add_argument("--drop", default="", help="comma-separated feature name prefixes to zero")
     parser.add_argument("--no-answers", action="store_true", help="concepts from gold articles only (no LeCoQA)")
+    parser.add_argument("--save", action="store_true",
+                        help="write learned/deciding.txt + concepts.json as `fagui learn` would (same inputs)")
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
     searcher = Searcher.from_settings(settings)
@@ -72,6 +74,11 @@ def main() -> None:
               "candidates_p50": int(np.median(sizes)), "dropped": [FEATURES[i] for i in drop],
               "concept_words": len(concept_map.words),
               "out_of_fold_gold@3": dt.cross_validate(groups, [g.fold for g in inputs])}
+    if args.save and not drop:
+        folder = searcher.index_dir / LEARNED_DIR
+        concept_map.save(folder)
+        dt.fit_all(groups).save_model(str(folder / dt.DECIDING_FILE))
+        write_learned_stamp(folder)
     print(json.dumps(report, ensure_ascii=False))
 
 

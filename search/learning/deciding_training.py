@@ -98,7 +98,7 @@ def _sampled(x: np.ndarray, y: np.ndarray, rank: np.ndarray, seed: int) -> tuple
     return x[rows], y[rows]
 
 
-def _fit(groups, seed: int = 0):
+def fit_all(groups, seed: int = 0):
     """The LambdaRank model, or None when no question has a gold candidate."""
     rank_col = FEATURES.index("s1_rank")
     data = [_sampled(x, y, x[:, rank_col], seed + i) for i, (_, x, y) in enumerate(groups) if y.any()]
@@ -137,7 +137,7 @@ def cross_validate(groups, folds_of: list[int], folds: int = 5) -> dict:
     """Gold among the first 3 articles, first stage vs the stage fitted on the other folds."""
     before = after = 0.0
     for fold in range(folds):
-        model = _fit([g for g, f in zip(groups, folds_of) if f != fold])
+        model = fit_all([g for g, f in zip(groups, folds_of) if f != fold])
         if model is None:
             continue
         for (ids, x, y), f in zip(groups, folds_of):
@@ -159,7 +159,7 @@ def learn_deciding(searcher, train: list[EvalQuery], inputs: list[FoldInput], re
     report = {"questions": len(groups), "with_gold_candidate": sum(bool(y.any()) for _, _, y in groups),
               "concept_words": len(concept_map.words), "written_answers": len(answers or {}),
               "out_of_fold_gold@3": cross_validate(groups, [g.fold for g in inputs], folds)}
-    model = _fit(groups)
+    model = fit_all(groups)
     path = searcher.reader.index_dir / LEARNED_DIR / DECIDING_FILE
     if model is None:
         path.unlink(missing_ok=True)  # a model from other questions would not match these parts

@@ -19,14 +19,17 @@ import numpy as np
 from search.query.question_type import QUESTION_PATTERNS
 from search.ranking.law_articles import KINDS, STATIC, LawArticlesCache
 
-LAW_DEPTH, LAW_K, GOVERNING_LAWS, TOP_KEEP = 50, 5.0, 3, 30
+LAW_DEPTH, LAW_K, GOVERNING_LAWS, TOP_KEEP = 50, 5.0, 5, 30
+TYPE_RANK = {"宪法": 0, "法律": 1, "行政法规": 2, "司法解释": 3, "部门规章": 4, "地方性法规": 5, "地方政府规章": 6}
 STAGE1_SOURCES = ("keyword", "vector", "adapted", "questions", "neighbours")
 Q_TYPES = (*QUESTION_PATTERNS, "other")
 MISSING = 1000.0
 FEATURES = [f"q_{t}" for t in Q_TYPES] + [f"match_{k}" for k in KINDS] + STATIC + [
     "s1_rank", "s1_gap", "s1_law_rank"] + [f"src_{s}" for s in STAGE1_SOURCES] + [
     "cos", "cos_adapted", "cos_gap_law", "cos_law_rank", "text_cover", "text_cover_law_rank",
-    "expanded_cover", "concept_cover", "concept_law_rank", "chapter_cover", "law_rank", "law_score", "law_top10", "law_best_rank"]
+    "expanded_cover", "concept_cover", "concept_law_rank", "chapter_cover", "law_rank", "law_score", "law_top10",
+    "law_best_rank", "law_title_words", "law_title_concepts", "law_max_cos", "law_max_adapted", "law_top5_cos",
+    "law_max_text_cover", "law_max_concept", "law_doc_type"]
 
 
 def governing_laws(ranked: list[str], doc_of: Callable[[str], str | None]) -> list[tuple[str, float, int, int]]:
@@ -122,8 +125,28 @@ class DecidingFeaturizer:
         q_x = np.tile(np.asarray(q, dtype=np.float32), (n, 1))
         match = static_x[:, :len(KINDS)] * np.asarray(q[:len(KINDS)], dtype=np.float32)
         info = [law_info.get(d, (len(laws) + 1, 0.0, 0, MISSING)) for d in docs]
+        law_x = self._law_columns(docs, words, list(concepts), raw, adapted, text_cover, concept)
         x = np.column_stack([
             q_x, match, static_x, rank, gap, law_rank1, *[np.asarray(s, dtype=np.float32) for s in sources],
             raw, adapted, cos_gap, _rank_within(raw, docs), text_cover, _rank_within(text_cover, docs),
-            expanded, concept, _rank_within(concept, docs), chapter_cover, *[np.array([i[j] for i in info], dtype=np.float32) for j in range(4)]])
+            expanded, concept, _rank_within(concept, docs), chapter_cover,
+            *[np.array([i[j] for i in info], dtype=np.float32) for j in range(4)], law_x])
         return ids, x.astype(np.float32)
+
+    def _law_columns(self, docs: list[str], words: list[str], concepts: list[str], raw: np.ndarray,
+                     adapted: np.ndarray, text_cover: np.ndarray, concept: np.ndarray) -> np.ndarray:
+        """Per law, repeated on its rows: how much its title says of the question (its words,
+        the legal words they stand for), its best dense similarity (raw, adapted, top-5 mean),
+        its best word and concept coverage, its 效力级别: which law governs, not which article."""
+        rows: dict[str, list[int]] = defaultdict(list)
+        for i, d in enumerate(docs):
+            rows[d].append(i)
+        total = sum(len(w) for w in words) or 1
+        out = np.zeros((len(docs), 8), dtype=np.float32)
+        for doc, at in rows.items():
+            first = self.laws.get(doc).uids[0]
+            title, doc_type = self.meta.value(first, "title") or "", self.meta.value(first, "doc_type")
+            out[at] = [sum(len(w) for w in words if w in title) / total, float(sum(1 for c in concepts if c in title)),
+                       float(raw[at].max()), float(adapted[at].max()), float(np.sort(raw[at])[-5:].mean()),
+                       float(text_cover[at].max()), float(concept[at].max()), TYPE_RANK.get(doc_type, 7)]
+        return out
