@@ -212,7 +212,8 @@ class Searcher:
         fused = fuse(parts, weights, method, self.config.rrf_k)
         if rerank and reranker is not None and self.learned is not None and mode == "hybrid" and fused:
             fused = self._rerank(reranker, parsed.text, parts, fused)
-            if decide and self.deciding is not None:  # law first, then article (the assistant)
+            # law first, then article (the assistant); laws only: notices and messages have no 条
+            if decide and self.deciding is not None and filters.collections == ["laws"]:
                 fused = self.deciding.rerank(parsed.text, self.reader.analyzer.tokens(parsed.text), self.learned,
                                              self.embed_query(parsed.text) if self.vector else None, fused, parts)
         return fused, parts

@@ -54,8 +54,12 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     assert fresh.fusion_method == report["method"]
     top = fresh.search("喝酒以后开车被抓了会怎样", k=5).results
     assert top and "rerank" in top[0].scores
-    decided = fresh.search("喝酒以后开车被抓了会怎样", k=5, decide=True).results
+    decided = fresh.search("喝酒以后开车被抓了会怎样", k=5, filters=make_filters("laws"), decide=True).results
     assert fresh.deciding is not None and "deciding" in decided[0].scores
+    # the stage orders law articles only: a search over other collections too keeps the first stage
+    wider = make_filters("laws,notices")
+    assert [r.article_id for r in fresh.search("喝酒以后开车被抓了会怎样", k=5, filters=wider, decide=True).results] == \
+        [r.article_id for r in fresh.search("喝酒以后开车被抓了会怎样", k=5, filters=wider).results]
     fresh.close()
 
 
