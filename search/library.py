@@ -52,7 +52,10 @@ class LawLibrary:
         an unknown id; QueryError for a bad date, NotInForce when no version was in force."""
         unit = self.unit(ref) if ":" in ref else None
         doc_id = unit.doc_id if unit else ref
-        if self.document(doc_id, with_units=False) is None:
+        # without a day the document is read once, whole; with one, its header first (the
+        # version in force that day is read whole)
+        doc = self.document(doc_id, with_units=not as_of)
+        if doc is None:
             return None
         focus = unit.id if unit else article
         day = make_filters(as_of=as_of).as_of if as_of else None
@@ -60,9 +63,10 @@ class LawLibrary:
             doc_id = self._as_of.in_force(doc_id, day)
             shown = self.unit(focus) if focus else None
             focus = self._as_of.same_article(shown, doc_id) if shown is not None else focus
-        doc = self.document(doc_id)
-        if day:
+            doc = self.document(doc_id)
             doc.validity = self._as_of.validity(doc_id, day)
+        elif as_of:
+            doc = self.document(doc_id)
         return LawView(doc, self._store.versions(doc_id),
                        self._store.reference_spans([u.id for u in doc.units]), focus, day)
 

@@ -1,5 +1,5 @@
-"""`fagui diff`: 新旧对照 of two versions of a law in the terminal (its own module: cli.py is
-long enough; cli.py imports this to register the command)."""
+"""`fagui diff`: 新旧对照 of two versions of a law in the terminal (its own module; ui/cli/main.py
+imports it to register the command)."""
 from __future__ import annotations
 
 import json

@@ -1,5 +1,5 @@
 """The `fagui` command line (命令行), the only place that wires the packages together: `fagui search`
-and `fagui ask` here, every other command group in a ui/cli_*.py module registered below."""
+and `fagui ask` here, every other command group in a module of ui/cli/ registered below."""
 from __future__ import annotations
 
 import json
