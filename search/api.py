@@ -86,11 +86,16 @@ def _whole(value: Any) -> Any:
 WholeNumber = Annotated[int, BeforeValidator(_whole)]
 
 
+DECIDE = ("判定条文: the assistant's order for a citizen's question — the laws the results concentrate on "
+          "opened whole and their deciding articles first (collection laws only; needs `fagui learn`)")
+
+
 class SearchRequest(BaseModel):
     query: str = Field(..., description="问题、关键词或法条引用", max_length=10_000, pattern=NOT_BLANK)
     k: WholeNumber = Field(10, ge=1, le=100)
     mode: Mode = "hybrid"
     deep: StrictBool = Field(False, description="深度检索: also the enriched vector field when built (~40 ms more)")
+    decide: StrictBool = Field(False, description=DECIDE)
     filters: Filters = Field(default_factory=Filters)
 
 
@@ -170,7 +175,7 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                                f.issuer, f.since, f.until, f.as_of)
         with lock:
             return searcher.search(req.query, k=req.k, filters=filters, mode=req.mode,
-                                   with_facets=with_facets, deep=req.deep).to_dict()
+                                   with_facets=with_facets, deep=req.deep, decide=req.decide).to_dict()
 
     @api.post("/search", summary="检索 (search, JSON body)", responses=_errors(400))
     def search_post(req: SearchRequest) -> dict[str, Any]:
@@ -183,8 +188,9 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                    validity: str = Query("现行有效", pattern=VALIDITY_LIST), region: str | None = None,
                    issuer: str | None = None, since: str | None = Query(None, pattern=DATE),
                    until: str | None = Query(None, pattern=DATE), deep: bool = False,
-                   as_of: str | None = Query(None, pattern=DATE, description=AS_OF)) -> dict[str, Any]:
-        return run_search(SearchRequest(query=q, k=k, mode=mode, deep=deep, filters=Filters(
+                   as_of: str | None = Query(None, pattern=DATE, description=AS_OF),
+                   decide: bool = Query(False, description=DECIDE)) -> dict[str, Any]:
+        return run_search(SearchRequest(query=q, k=k, mode=mode, deep=deep, decide=decide, filters=Filters(
             collection=collection, type=type, validity=validity, region=region, issuer=issuer,
             since=since, until=until, as_of=as_of)))
 

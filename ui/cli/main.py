@@ -27,6 +27,8 @@ def search_cmd(
         "--as-of", help="时点 YYYY-MM-DD: each law's version in force on that day")] = None,
     mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
     deep: Annotated[bool, typer.Option("--deep", help="深度检索: also the enriched vector field when built")] = False,
+    decide: Annotated[bool, typer.Option(
+        "--decide", help="判定条文: deciding articles first, as the assistant orders them (--collection laws)")] = False,
     store: StoreOption = None, index_dir: IndexDirOption = None, as_json: JsonOption = False,
 ) -> None:
     """检索法条、政策文件与留言 (search; --batch reads one query per line, prints JSON lines)."""
@@ -44,7 +46,7 @@ def search_cmd(
     searcher = open_searcher(store, index_dir)
     for text in queries:
         try:
-            response = searcher.search(text, k=k, filters=filters, mode=mode, deep=deep).to_dict()
+            response = searcher.search(text, k=k, filters=filters, mode=mode, deep=deep, decide=decide).to_dict()
         except (QueryError, ValueError) as exc:
             if not batch:
                 fail(str(exc))

@@ -27,6 +27,9 @@ def test_search_get_and_post(server):
         "query": "公司 股东", "k": 5, "filters": {"type": ["法律"], "validity": "all"}}).json()
     assert posted["results"] and all(r["type"] == "法律" for r in posted["results"])
     assert "type" in posted["facets"]
+    decided = httpx.get(f"{server}/api/v1/search", params={"q": "劳动合同法第82条", "k": 3, "collection": "laws",
+                                                           "decide": "true"}).json()
+    assert decided["results"][0]["article_id"] == f"{LABOR}:81"  # a citation still comes first
 
 
 def test_article_document_and_versions(server):
@@ -53,6 +56,8 @@ def test_validation_errors_are_readable_422(server):
     assert bad.status_code == 422 and "k" in bad.json()["detail"]
     wrong_type = httpx.get(f"{server}/api/v1/search", params={"q": "离婚", "type": "法规"})
     assert wrong_type.status_code == 422 and "效力级别" in wrong_type.json()["detail"]
+    not_bool = httpx.post(f"{server}/api/v1/search", json={"query": "离婚", "decide": "maybe"})
+    assert not_bool.status_code == 422 and "decide" in not_bool.json()["detail"]
     empty = httpx.get(f"{server}/api/v1/search", params={"q": " "})
     assert empty.status_code == 422 and "empty query" in empty.json()["detail"]
 
