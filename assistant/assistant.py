@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer import Answer, CitedArticle, SimilarMessage
-from assistant.answer_types import question_type
+from search.query.question_type import question_type
 from assistant.conversation import Turn, retrieval_query
 from assistant.extractive import REFUSAL, ExtractiveComposer, best_quote
 from assistant.llm import LLMConfig, LLMError, OpenAIChatComposer

@@ -2,7 +2,7 @@
 sentences of the decisive articles that carry the question's words, cites each as
 《full title》第X条 with its validity, and leads with the one sentence among them that answers
 what the question asks (a time for 多久, an amount for 多少, the remedy and where to turn for
-怎么办, the consequence for 怎么罚; assistant/answer_types.py); a 怎么办 answer also says where
+怎么办, the consequence for 怎么罚; search/query/question_type.py); a 怎么办 answer also says where
 to turn, as the articles name it (assistant/remedies.py); then lists related articles."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from assistant.answer import CitedArticle
-from assistant.answer_types import answers_type
+from search.query.question_type import answers_type
 from assistant.caveats import caveat_line
 from assistant.remedies import routes_line
 from assistant.relevance import overlap
@@ -117,7 +117,7 @@ class ExtractiveComposer:
                 ) -> tuple[str, list[CitedArticle], list[CitedArticle], list[CitedArticle]]:
         """`sources`: numbered candidate articles, deciding first, then those they refer to
         (`via` set); `texts`: their full text by id; `kind`: the question's answer type
-        (answer_types.question_type). Returns (text, cited, related, followed references)."""
+        (search.query.question_type). Returns (text, cited, related, followed references)."""
         articles = [s for s in sources if s.article_label and not s.via]
         cited = []
         for source in articles[: self.max_cited]:

@@ -1,7 +1,7 @@
 """Question types and the sentences that answer them."""
 import pytest
 
-from assistant.answer_types import answers_type, question_type
+from search.query.question_type import answers_type, question_type
 
 
 @pytest.mark.parametrize("question, kind", [
