@@ -63,10 +63,10 @@ def _plain(sentence: str) -> str:
 
 
 def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
-                  weight: Callable[[str], float] | None = None, kind: str = "other") -> str:
+                  weight: Callable[[str], float] | None = None, kind: str = "other") -> tuple[str, CitedArticle]:
     """One plain sentence that answers, with its source: from the first cited article whose
     quote gives what the question's type asks for (else the first cited), the sentence
-    carrying most of the question's weight and that answer."""
+    carrying most of the question's weight and that answer; returns (lead, its source article)."""
     weight = weight or (lambda t: 1.0)
 
     def parts(c: CitedArticle) -> list[str]:
@@ -85,7 +85,8 @@ def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
         intro = candidates[0] if candidates else ""
         body = f"{_plain(intro).rstrip('：:；;。')}：{body}" if intro and intro != best else body
     body = body.rstrip("；;，,")
-    return f"根据{source.citation}，{body}".rstrip("，") + ("" if body.endswith(("。", "？", "！")) else "。")
+    lead = f"根据{source.citation}，{body}".rstrip("，") + ("" if body.endswith(("。", "？", "！")) else "。")
+    return lead, source
 
 
 def render(cited: list[CitedArticle], related: list[CitedArticle], lead: str, notes: list[str] = (),
@@ -131,8 +132,7 @@ class ExtractiveComposer:
         for source in followed:
             source.quote = best_quote(texts[source.article_id], tokens, weight, kind)
         route = routes_line(cited + related, texts) if kind == "remedy" else None
-        lead = lead_sentence(cited, tokens, weight, kind)
-        source = next((c for c in cited if lead.startswith(f"根据{c.citation}，")), cited[0])
+        lead, source = lead_sentence(cited, tokens, weight, kind)
         notes = [line for line in (caveat_line(source.quote), route) if line]
         text = render(cited, related, lead, notes, followed)
         return text, cited, related, followed

@@ -65,8 +65,6 @@ class LawLibrary:
             focus = self._as_of.same_article(shown, doc_id) if shown is not None else focus
             doc = self.document(doc_id)
             doc.validity = self._as_of.validity(doc_id, day)
-        elif as_of:
-            doc = self.document(doc_id)
         return LawView(doc, self._store.versions(doc_id),
                        self._store.reference_spans([u.id for u in doc.units]), focus, day)
 

@@ -22,7 +22,7 @@ from search.ranking.fusion import fuse
 from search.learning.answered import DEEP, LEARNED_DIR, AnsweredQuestions, learned_stamp, load_fusion, reranker_file
 from search.query.parse import ParsedQuery, SearchFilters, parse_query
 from search.ranking.features import CandidateFeaturizer
-from search.ranking.rerank import LightGBMReranker
+from search.ranking.rerank import LightGBMReranker, merge_reranked
 from search.ranking.deciding import DecidingStage
 from search.config import SearchConfig, load_synonyms
 from search.library import LawLibrary
@@ -222,10 +222,8 @@ class Searcher:
         """Re-order the top candidates by the learned ranker; the rest keep their order below."""
         top = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:RERANK_TOP])
         ids, x = self.featurizer.features(text, self.reader.analyzer.tokens(text), parts, top)
-        scores = reranker.rerank(ids, x)
-        floor = min(scores.values()) - 1.0
-        parts["rerank"] = scores
-        return {u: scores.get(u, floor + fused[u]) for u in fused}
+        parts["rerank"] = scores = reranker.rerank(ids, x)
+        return merge_reranked(fused, scores)
 
     def units_for_keys(self, scores: dict, filters: SearchFilters) -> dict[str, float]:
         """(law title, label) keys -> the unit of that article passing the filters."""

@@ -18,10 +18,10 @@ from search.evaluation.metrics import EvalQuery
 from search.learning.answered import LEARNED_DIR
 from search.learning.fit import article_tokens
 from search.query.concepts import ConceptMap, fit_concepts
-from search.ranking.deciding import DECIDING_FILE, STAGE1_DEPTH, query_vectors
+from search.ranking.deciding import DECIDING_FILE, query_vectors, stage1_order
 from search.ranking.deciding_features import FEATURES, DecidingFeaturizer
 from search.ranking.fusion import fuse
-from search.ranking.rerank import train_lambdarank
+from search.ranking.rerank import SOURCES, merge_reranked, rerank_features, train_lambdarank
 
 ROUNDS = 200
 MAX_NEGATIVES = 400  # per question: the stage-1 leaders and a sample of the other articles
@@ -50,14 +50,6 @@ def out_of_fold_inputs(searcher, train: list[EvalQuery], filters, fold_sets, pro
             if progress:
                 progress(1)
     return out
-
-
-def _stage1(fused: dict[str, float], ids: list[str], scores: np.ndarray) -> list[tuple[str, float]]:
-    """The searcher's order: re-ranked candidates first, the rest below in fusion order."""
-    rerank = dict(zip(ids, scores.tolist()))
-    floor = min(rerank.values(), default=0.0) - 1.0
-    merged = {u: rerank.get(u, floor + s) for u, s in fused.items()}
-    return sorted(merged.items(), key=lambda kv: -kv[1])[:STAGE1_DEPTH]
 
 
 def concept_maps(searcher, train: list[EvalQuery], folds_of: list[int], answers: dict[str, str], folds: int = 5
@@ -113,16 +105,15 @@ def first_stage_orders(searcher, train: list[EvalQuery], inputs: list[FoldInput]
                        weights: dict, method: str, folds: int = 5) -> list[list[tuple[str, float]]]:
     """Each question's first-stage order, re-ranked by a re-ranker trained without its fold
     (`reranker_by_fold(fold) -> booster`)."""
-    from search.ranking.features import SOURCES
+    from search.searcher import RERANK_TOP
 
     orders = []
     boosters = {f: reranker_by_fold(f) for f in range(folds)}
     for query, given in zip(train, inputs):
         fused = fuse({n: s for n, s in given.parts.items() if n in SOURCES}, weights, method, searcher.config.rrf_k)
-        top = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:150])
-        ids, x = searcher.featurizer.features(query.question, searcher.reader.analyzer.tokens(query.question),
-                                              given.parts, top)
-        orders.append(_stage1(fused, ids, boosters[given.fold].predict(x, num_threads=1) if ids else np.zeros(0)))
+        ids, x = rerank_features(searcher, query.question, given.parts, weights, RERANK_TOP, method)
+        scores = boosters[given.fold].predict(x, num_threads=1) if ids else []
+        orders.append(stage1_order(merge_reranked(fused, dict(zip(ids, scores)))))
     return orders
 
 

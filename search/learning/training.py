@@ -28,7 +28,7 @@ from search.learning.answered import (DEEP, LEARNED_DIR, AnsweredQuestions, fusi
 from search.query.parse import SearchFilters, make_filters
 from search.query.concepts import load_answers
 from search.learning.deciding_training import FoldInput, learn_deciding, out_of_fold_inputs
-from search.ranking.rerank import SOURCES, train_lambdarank
+from search.ranking.rerank import SOURCES, rerank_features, train_lambdarank
 
 GRID = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
 # How much each kind counts in the tuning objective: citizen questions first, but topical
@@ -161,12 +161,6 @@ def tune_fusion(searcher, queries: list[TrainingQuery]) -> tuple[dict[str, float
     report = {"objective": round(best, 4), "objective_equal_weights": round(equal, 4),
               "by_method": {m: {"weights": w, "objective": round(b, 4)} for m, (w, b, _) in tuned.items()}}
     return weights, method, report
-
-
-def rerank_features(searcher, question, parts, weights, top, method: str = "rrf"):
-    fused = fuse(_sources(parts), weights, method, searcher.config.rrf_k)
-    fused = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:top])
-    return searcher.featurizer.features(question, searcher.reader.analyzer.tokens(question), parts, fused)
 
 
 def train_reranker(searcher, queries: list[TrainingQuery], weights, top: int, method: str = "rrf",

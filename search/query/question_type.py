@@ -32,12 +32,6 @@ SENTENCE_PATTERNS = {
 }
 
 
-def question_types(question: str) -> list[str]:
-    """Every answer type `question` asks for (多久 and 怎么办 in one question: both)."""
-    text = question.strip()
-    return [name for name, pattern in QUESTION_PATTERNS.items() if pattern.search(text)]
-
-
 def question_type(question: str) -> str:
     """The first matching answer type of `question`, or `other`."""
     text = question.strip()

@@ -10,43 +10,16 @@ plain searches keep the first stage's order. No model file: the first stage's or
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import numpy as np
 
 from search.query.concepts import ConceptMap
 from search.ranking.deciding_features import FEATURES, DecidingFeaturizer
+from search.ranking.rerank import LightGBMReranker
 
-log = logging.getLogger(__name__)
 DECIDING_FILE = "deciding.txt"
 STAGE1_DEPTH = 150  # first-stage results the stage reads (laws, ranks)
-
-
-class DecidingArticleRanker:
-    """Scores the deciding-article candidates with a LambdaRank model."""
-
-    def __init__(self, model_path: str | Path | None = None, booster=None):
-        if booster is None:
-            import lightgbm
-
-            booster = lightgbm.Booster(model_file=str(model_path))
-        self.booster = booster
-        self.usable = self.booster.num_feature() == len(FEATURES)
-        if not self.usable:
-            log.warning("%s has %d features, this version makes %d: run `fagui learn` again",
-                        model_path, self.booster.num_feature(), len(FEATURES))
-
-    @classmethod
-    def load(cls, folder: Path) -> "DecidingArticleRanker | None":
-        path = folder / DECIDING_FILE
-        if not path.exists():
-            return None
-        ranker = cls(path)
-        return ranker if ranker.usable else None
-
-    def scores(self, x: np.ndarray) -> np.ndarray:
-        return self.booster.predict(x, num_threads=1) if len(x) else np.zeros(0)
 
 
 def stage1_order(fused: dict[str, float]) -> list[tuple[str, float]]:
@@ -64,13 +37,16 @@ def query_vectors(learned, vector: np.ndarray | None) -> np.ndarray | None:
 class DecidingStage:
     """The model and its featurizer, as the Searcher holds them (None before `fagui learn`)."""
 
-    def __init__(self, ranker: DecidingArticleRanker, featurizer: DecidingFeaturizer, concepts: ConceptMap):
+    def __init__(self, ranker: LightGBMReranker, featurizer: DecidingFeaturizer, concepts: ConceptMap):
         self.ranker, self.featurizer, self.concepts = ranker, featurizer, concepts
 
     @classmethod
     def load(cls, folder: Path, store, meta, cover, cosines) -> "DecidingStage | None":
-        ranker = DecidingArticleRanker.load(folder)
-        return cls(ranker, DecidingFeaturizer(store, meta, cover, cosines), ConceptMap.load(folder)) if ranker else None
+        path = folder / DECIDING_FILE
+        ranker = LightGBMReranker(path, FEATURES) if path.exists() else None
+        if ranker is None or not ranker.usable:
+            return None
+        return cls(ranker, DecidingFeaturizer(store, meta, cover, cosines), ConceptMap.load(folder))
 
     def rerank(self, text: str, tokens: list[str], learned, vector: np.ndarray | None,
                fused: dict[str, float], parts: dict) -> dict[str, float]:

@@ -15,27 +15,44 @@ import numpy as np
 
 from search.ranking.features import FEATURES, SOURCES
 
-__all__ = ["FEATURES", "SOURCES", "LightGBMReranker", "train_lambdarank"]
+__all__ = ["FEATURES", "SOURCES", "LightGBMReranker", "merge_reranked", "rerank_features", "train_lambdarank"]
 log = logging.getLogger(__name__)
 
 
 class LightGBMReranker:
     """Orders candidates by a LambdaRank model's scores."""
 
-    def __init__(self, model_path: str | Path):
+    def __init__(self, model_path: str | Path, features: list[str] = FEATURES):
+        """`features`: the names the model must have been trained on (the re-ranker's by default)."""
         import lightgbm
 
         self.booster = lightgbm.Booster(model_file=str(model_path))
-        self.usable = self.booster.num_feature() == len(FEATURES)
+        self.usable = self.booster.num_feature() == len(features)
         if not self.usable:  # a model from an older fagui: fusion order until `fagui learn` runs
             log.warning("%s has %d features, this version makes %d: run `fagui learn` again",
-                        model_path, self.booster.num_feature(), len(FEATURES))
+                        model_path, self.booster.num_feature(), len(features))
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        # a few hundred rows: threads cost more than they save
+        return self.booster.predict(features, num_threads=1) if len(features) else np.zeros(0)
 
     def rerank(self, ids: list, features: np.ndarray) -> dict:
-        if not len(ids):
-            return {}
-        scores = self.booster.predict(features, num_threads=1)  # 150 rows: threads cost more than they save
-        return {cid: float(s) for cid, s in zip(ids, scores)}
+        return {cid: float(s) for cid, s in zip(ids, self.scores(features))} if len(ids) else {}
+
+
+def merge_reranked(fused: dict[str, float], reranked: dict[str, float]) -> dict[str, float]:
+    """Re-ranked candidates by their new scores, every other unit below them in fusion order."""
+    floor = min(reranked.values(), default=0.0) - 1.0
+    return {u: reranked.get(u, floor + s) for u, s in fused.items()}
+
+
+def rerank_features(searcher, question: str, parts: dict, weights: dict, top: int, method: str = "rrf"):
+    """Feature rows of the `top` fused candidates of `parts` (training's view of a search)."""
+    from search.ranking.fusion import fuse
+
+    fused = fuse({n: s for n, s in parts.items() if n in SOURCES}, weights, method, searcher.config.rrf_k)
+    fused = dict(sorted(fused.items(), key=lambda kv: -kv[1])[:top])
+    return searcher.featurizer.features(question, searcher.reader.analyzer.tokens(question), parts, fused)
 
 
 def train_lambdarank(groups: list[tuple[np.ndarray, np.ndarray]], path: str | Path | None, seed: int = 0,
