@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+EMBEDDING_CACHE = "cache.sqlite3"  # its file name in an index folder
+
 
 def text_hash(text: str) -> bytes:
     return hashlib.sha1(text.encode("utf-8")).digest()

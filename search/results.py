@@ -110,5 +110,6 @@ def result_of(unit, doc, score: float, parts: dict, terms: list[str], cited: boo
                 "vector": round(parts.get("vector", {}).get(uid, 0.0), 4),
                 "fused": round(score, 6), "citation": 1.0 if cited else 0.0,
                 **({"rerank": round(parts["rerank"][uid], 4)} if uid in parts.get("rerank", {}) else {}),
-                **({"deciding": round(parts["deciding"][uid], 4)} if uid in parts.get("deciding", {}) else {})},
+                **({"deciding": round(parts["deciding"][uid], 4)} if uid in parts.get("deciding", {}) else {}),
+                **({"rescore": round(parts["rescore"][uid], 4)} if uid in parts.get("rescore", {}) else {})},
         text=unit.text)

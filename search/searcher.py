@@ -13,6 +13,7 @@ from corpus.config import Settings
 from corpus.store.base import DocumentStoreBase
 from corpus.store.factory import open_store
 from indexer.backends import open_index_reader
+from indexer.embcache import EMBEDDING_CACHE
 from indexer.embedders import make_embedder
 from indexer.enrich import load_enriched
 from search.retrieval.asof import AsOfResolver
@@ -24,6 +25,7 @@ from search.query.parse import ParsedQuery, SearchFilters, parse_query
 from search.ranking.features import CandidateFeaturizer
 from search.ranking.rerank import LightGBMReranker, merge_reranked
 from search.ranking.deciding import DecidingStage
+from search.ranking.dense_rescore import DenseRescorer
 from search.config import SearchConfig, load_synonyms
 from search.library import LawLibrary
 from search.results import SearchResponse, SearchResult, facets, result_of
@@ -80,7 +82,10 @@ class Searcher:
         self.deep_reranker = self._reranker(learned_dir / reranker_file(DEEP))
         self.featurizer = CandidateFeaturizer(self.reader, self.meta, store)
         self.deciding = DecidingStage.load(learned_dir, store, self.meta, self.featurizer.text_cover,
-                                           getattr(self.vector, "cosines", None)) if self.learned else None
+                                           getattr(self.vector, "cosines", None),
+                                           DenseRescorer.for_index(self.config.rescore_embedder, self.index_dir
+                                                                   / EMBEDDING_CACHE, store, self.meta)) \
+            if self.learned else None
         self.enriched = self._enriched()
 
     def _reranker(self, model: Path) -> LightGBMReranker | None:

@@ -7,6 +7,7 @@ legal words its plain words stand for (search/ranking/deciding_features.py).
 Learned by `fagui learn` on STARD train, cross-fitted (search/learning/deciding_training.py);
 saved as `learned/deciding.txt`. The assistant asks for it (`Searcher.search(decide=True)`);
 plain searches keep the first stage's order. No model file: the first stage's order is kept.
+The stage's leaders are then re-ordered by a stronger dense model (search/ranking/dense_rescore.py).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from search.query.concepts import ConceptMap
+from search.ranking.dense_rescore import DenseRescorer
 from search.ranking.deciding_features import FEATURES, DecidingFeaturizer
 from search.ranking.rerank import LightGBMReranker
 
@@ -37,16 +39,19 @@ def query_vectors(learned, vector: np.ndarray | None) -> np.ndarray | None:
 class DecidingStage:
     """The model and its featurizer, as the Searcher holds them (None before `fagui learn`)."""
 
-    def __init__(self, ranker: LightGBMReranker, featurizer: DecidingFeaturizer, concepts: ConceptMap):
+    def __init__(self, ranker: LightGBMReranker, featurizer: DecidingFeaturizer, concepts: ConceptMap,
+                 rescorer: DenseRescorer | None = None):
         self.ranker, self.featurizer, self.concepts = ranker, featurizer, concepts
+        self.rescorer = rescorer
 
     @classmethod
-    def load(cls, folder: Path, store, meta, cover, cosines) -> "DecidingStage | None":
+    def load(cls, folder: Path, store, meta, cover, cosines,
+             rescorer: DenseRescorer | None = None) -> "DecidingStage | None":
         path = folder / DECIDING_FILE
         ranker = LightGBMReranker(path, FEATURES) if path.exists() else None
         if ranker is None or not ranker.usable:
             return None
-        return cls(ranker, DecidingFeaturizer(store, meta, cover, cosines), ConceptMap.load(folder))
+        return cls(ranker, DecidingFeaturizer(store, meta, cover, cosines), ConceptMap.load(folder), rescorer)
 
     def rerank(self, text: str, tokens: list[str], learned, vector: np.ndarray | None,
                fused: dict[str, float], parts: dict) -> dict[str, float]:
@@ -63,4 +68,4 @@ class DecidingStage:
         for uid, s in zip(ids, scores.tolist()):
             out[uid] = s + lift
         parts["deciding"] = dict(zip(ids, scores.tolist()))
-        return out
+        return self.rescorer.rerank(text, out, parts) if self.rescorer is not None else out
