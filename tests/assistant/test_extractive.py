@@ -60,14 +60,17 @@ def test_a_how_long_question_leads_with_the_time_limit():
     assert "一年" not in plain.split("\n", 1)[0]  # without the type the best-covered sentence leads
 
 
-def test_the_lead_comes_from_the_first_cited_article_that_answers_the_type():
-    first = CitedArticle("中华人民共和国社会保险法", "第八十三条", "a:1", "现行有效", number=1)
+def test_the_lead_comes_from_the_first_cited_article():
+    """The lead and [1] are the same article, even when a later one states what the question's
+    type asks for (the deciding order decides; a type match alone led to wrong articles)."""
+    first = CitedArticle("中华人民共和国社会保险法", "第五十八条", "a:1", "现行有效", number=1)
     second = CitedArticle("中华人民共和国社会保险法", "第八十二条", "a:2", "现行有效", number=2)
-    texts = {"a:1": "用人单位认为社会保险费征收机构的行为侵害自己合法权益的，可以依法申请行政复议或者提起行政诉讼。",
+    texts = {"a:1": "用人单位应当自用工之日起三十日内为其职工向社会保险经办机构申报办理社会保险登记。",
              "a:2": "任何组织或者个人有权对违反社会保险法律、法规的行为进行举报、投诉。"}
-    text, _, _, _ = ExtractiveComposer().compose([second, first], texts, ["社会保险", "投诉"], lambda t: 1.0,
+    text, _, _, _ = ExtractiveComposer().compose([first, second], texts, ["社会保险", "投诉"], lambda t: 1.0,
                                               kind="remedy")
-    assert text.startswith("根据《中华人民共和国社会保险法》第八十二条，任何组织或者个人有权对违反社会保险")
+    assert text.startswith("根据《中华人民共和国社会保险法》第五十八条，用人单位应当自用工之日起三十日内")
+    assert "[1] 《中华人民共和国社会保险法》第五十八条" in text
 
 
 def test_a_what_to_do_answer_says_where_to_turn_as_the_articles_name_it():
