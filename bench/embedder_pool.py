@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.stard_embedders import SCOPE_TYPES, rrf, scope_units  # noqa: E402
 from corpus.config import Settings  # noqa: E402
 from corpus.store.sqlite import SQLiteDocumentStore  # noqa: E402
-from indexer.embcache import SQLiteEmbeddingCache  # noqa: E402
+from indexer.embcache import EMBEDDING_CACHE, SQLiteEmbeddingCache  # noqa: E402
 from indexer.embedders import cache_key, make_embedder  # noqa: E402
 from indexer.embedded.reader import IndexReader  # noqa: E402
 from search.evaluation.metrics import load_queries, mean_scores, score_ranking  # noqa: E402
@@ -51,7 +51,7 @@ def main() -> None:
     records = [r for r, _ in pool]
     key_by_uid = {r.uid: k for r, k in pool}
     embedder = make_embedder(args.embedder)
-    cache = SQLiteEmbeddingCache(settings.index_dir / "cache.sqlite3")
+    cache = SQLiteEmbeddingCache(settings.index_dir / EMBEDDING_CACHE)
     new = {"n": 0}
     started = time.perf_counter()
     matrix = cache.embed(cache_key(embedder), [r.embed_text for r in records], embedder.embed_documents,

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus.config import Settings  # noqa: E402
 from corpus.store.sqlite import SQLiteDocumentStore  # noqa: E402
-from indexer.embcache import SQLiteEmbeddingCache  # noqa: E402
+from indexer.embcache import EMBEDDING_CACHE, SQLiteEmbeddingCache  # noqa: E402
 from indexer.embedders import cache_key, make_embedder  # noqa: E402
 from indexer.embedded.reader import IndexReader  # noqa: E402
 from indexer.records import unit_record  # noqa: E402
@@ -55,7 +55,7 @@ def main() -> None:
     records, keys = zip(*scope_units(store))
     key_by_uid = {r.uid: k for r, k in zip(records, keys)}
     embedder = make_embedder(args.embedder)
-    cache = SQLiteEmbeddingCache(settings.index_dir / "cache.sqlite3")
+    cache = SQLiteEmbeddingCache(settings.index_dir / EMBEDDING_CACHE)
     texts = [r.embed_text for r in records]
     started = time.perf_counter()
     counted = {"new": 0}

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.store.base import DocumentStoreBase
-from indexer.embcache import SQLiteEmbeddingCache
+from indexer.embcache import EMBEDDING_CACHE, SQLiteEmbeddingCache
 from indexer.embedders import Embedder, cache_key, make_embedder
 from indexer.records import unit_record, vector_id
 from indexer.embedded.vectors import FaissVectorIndex
@@ -58,7 +58,7 @@ class VectorEnricher:
         self.store, self.index_dir = store, Path(index_dir)
         self.types = tuple(types)  # a narrower scope (法律 first) gives a usable field sooner
         self.config = embedder if isinstance(embedder, str) else embedder.name  # what search loads
-        self.cache_path = Path(cache_path or self.index_dir / "cache.sqlite3")
+        self.cache_path = Path(cache_path or self.index_dir / EMBEDDING_CACHE)
         self._embedder, self.progress = embedder, progress or _no_progress
         self.batch_size = batch_size  # small batches: a kill loses at most a few seconds of work
 

@@ -81,11 +81,10 @@ class Searcher:
         self.deep_weights, self.deep_method = load_fusion(learned_dir, DEEP)
         self.deep_reranker = self._reranker(learned_dir / reranker_file(DEEP))
         self.featurizer = CandidateFeaturizer(self.reader, self.meta, store)
+        rescorer = DenseRescorer.for_index(self.config.rescore_embedder, self.index_dir / EMBEDDING_CACHE,
+                                           store, self.meta) if self.learned else None
         self.deciding = DecidingStage.load(learned_dir, store, self.meta, self.featurizer.text_cover,
-                                           getattr(self.vector, "cosines", None),
-                                           DenseRescorer.for_index(self.config.rescore_embedder, self.index_dir
-                                                                   / EMBEDDING_CACHE, store, self.meta)) \
-            if self.learned else None
+                                           getattr(self.vector, "cosines", None), rescorer) if self.learned else None
         self.enriched = self._enriched()
 
     def _reranker(self, model: Path) -> LightGBMReranker | None:

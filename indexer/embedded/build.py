@@ -20,7 +20,7 @@ import numpy as np
 from corpus.store.base import DocumentStoreBase
 from indexer.analysis import RESOURCES, JiebaAnalyzer, TitleAnalyzer
 from indexer.dictionary import dictionary_words
-from indexer.embcache import SQLiteEmbeddingCache
+from indexer.embcache import EMBEDDING_CACHE, SQLiteEmbeddingCache
 from indexer.embedders import DEFAULT_EMBEDDER, Embedder, cache_key, make_embedder
 from indexer.embedded.keyword import WhooshKeywordIndex
 from indexer.embedded.manifest import IndexError_, Manifest, current_generation, new_generation, publish
@@ -84,7 +84,7 @@ class IndexBuilder:
         self.progress = progress or _no_progress
         self.approx_threshold = approx_threshold
         self.lock_timeout = lock_timeout
-        self.cache = SQLiteEmbeddingCache(cache_path or self.index_dir / "cache.sqlite3")
+        self.cache = SQLiteEmbeddingCache(cache_path or self.index_dir / EMBEDDING_CACHE)
 
     @property
     def embedder(self) -> Embedder:

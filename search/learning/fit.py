@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.embcache import SQLiteEmbeddingCache
+from indexer.embcache import EMBEDDING_CACHE, SQLiteEmbeddingCache
 from indexer.embedders import cache_key
 from indexer.records import unit_record
 from search.evaluation.metrics import EvalQuery
@@ -38,7 +38,7 @@ def article_vectors(searcher, keys) -> dict[tuple[str, str], np.ndarray]:
     for uid in uid_key:
         unit = searcher.store.get_unit(uid)
         texts.append(unit_record(searcher.doc_header(unit.doc_id), unit).embed_text)
-    cache = SQLiteEmbeddingCache(searcher.reader.index_dir / "cache.sqlite3")
+    cache = SQLiteEmbeddingCache(searcher.reader.index_dir / EMBEDDING_CACHE)
     vectors = cache.embed(cache_key(searcher.embedder), texts, searcher.embedder.embed_documents,
                           searcher.embedder.dim)
     cache.close()

