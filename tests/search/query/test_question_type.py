@@ -20,6 +20,8 @@ def test_question_type(question, kind):
 def test_sentences_that_answer_each_type():
     assert answers_type("应当自劳动关系终止之日起一年内提出。", "time")
     assert answers_type("向劳动者每月支付二倍的工资。", "amount")
+    assert answers_type("应当经参与表决专有部分面积过半数的业主且参与表决人数过半数的业主同意。", "amount")
+    assert answers_type("应当经参与表决专有部分面积四分之三以上的业主同意。", "amount")
     assert answers_type("可以向劳动争议仲裁委员会申请仲裁。", "remedy")
     assert answers_type("处二百元以上二千元以下罚款。", "consequence")
     assert answers_type("物业服务人不得采取停止供电、供水的方式催交物业费。", "yes_no")
