@@ -109,6 +109,7 @@ def result_of(unit, doc, score: float, parts: dict, terms: list[str], cited: boo
         scores={"keyword": round(parts.get("keyword", {}).get(uid, 0.0), 4),
                 "vector": round(parts.get("vector", {}).get(uid, 0.0), 4),
                 "fused": round(score, 6), "citation": 1.0 if cited else 0.0,
+                **({"enriched": round(parts["enriched"][uid], 4)} if uid in parts.get("enriched", {}) else {}),
                 **({"rerank": round(parts["rerank"][uid], 4)} if uid in parts.get("rerank", {}) else {}),
                 **({"deciding": round(parts["deciding"][uid], 4)} if uid in parts.get("deciding", {}) else {}),
                 **({"rescore": round(parts["rescore"][uid], 4)} if uid in parts.get("rescore", {}) else {})},

