@@ -15,7 +15,7 @@ from search.evaluation.querysets import (ArticleQuery, TopicalQuery, citation_qu
                               message_queries, notice_queries, topical_queries)
 
 KINDS = ("stard", "topical", "written", "everyday", "citation", "messages", "notices")
-STAGES = ("keyword", "vector", "fusion", "learned", "deciding")  # deciding: the assistant's order
+STAGES = ("keyword", "vector", "fusion", "learned", "deciding")  # deciding: the assistant's order (deep search)
 NATIONAL_SCOPE = "宪法,法律,行政法规,司法解释,部门规章"
 _TEST_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 WRITTEN = _TEST_DATA / "official_topical.jsonl"
@@ -97,7 +97,7 @@ def evaluate_kind(searcher, kind: str, queries: list, stages=STAGES,
             for q in queries:
                 text = q.question if isinstance(q, EvalQuery) else q.query
                 results = searcher.search(text, k=100, filters=filters, mode=mode, with_facets=False,
-                                          decide=name == "deciding").results
+                                          decide=name == "deciding", deep=name == "deciding").results
                 if isinstance(q, TopicalQuery):
                     rows.append(topical_scores(q, results))
                 elif kind == "notices":

@@ -234,12 +234,15 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
         fitting()
     fast = [replace(q, parts={n: s for n, s in q.parts.items() if n != "enriched"}) for q in queries]
     out = _learn_profile(searcher, train, fast, "")
-    out["deciding"] = learn_deciding_stage(searcher, train, inputs, fast, out, folds, answers)
     if any("enriched" in q.parts for q in queries):
         out[DEEP] = _learn_profile(searcher, train, queries, DEEP)
     else:  # a deep profile from an earlier field would not match the parts just learned
         for stale in (fusion_file(DEEP), reranker_file(DEEP)):
             (searcher.reader.index_dir / LEARNED_DIR / stale).unlink(missing_ok=True)
+    # the deciding stage follows the profile the assistant searches with: deep once the field is built
+    deep = DEEP in out
+    out["deciding"] = learn_deciding_stage(searcher, train, inputs, queries if deep else fast,
+                                           out[DEEP] if deep else out, folds, answers, keep_enriched=deep)
     write_learned_stamp(searcher.reader.index_dir / LEARNED_DIR)  # last: servers reload on it
     return out
 
@@ -257,12 +260,15 @@ def reranker_by_fold(searcher, queries: list[TrainingQuery], weights, method: st
     return lambda fold: train_lambdarank([(x, y) for (x, y), f in zip(data, fold_of) if f != fold and y.any()], None)
 
 
-def learn_deciding_stage(searcher, train: list[EvalQuery], inputs: list[FoldInput], fast: list[TrainingQuery],
-                         profile: dict, folds: int, answers: dict[str, str] | None = None) -> dict:
-    """The deciding-article stage from the fast profile's parts (no enriched field)."""
-    for given in inputs:
-        given.parts = {n: s for n, s in given.parts.items() if n != "enriched"}
-    by_fold = reranker_by_fold(searcher, fast, profile["weights"], profile["method"], [g.fold for g in inputs])
+def learn_deciding_stage(searcher, train: list[EvalQuery], inputs: list[FoldInput], queries: list[TrainingQuery],
+                         profile: dict, folds: int, answers: dict[str, str] | None = None,
+                         keep_enriched: bool = False) -> dict:
+    """The deciding-article stage from the first stage of `profile` (the fast one's parts have no
+    enriched field; the deep one's, `keep_enriched`, do)."""
+    if not keep_enriched:
+        for given in inputs:
+            given.parts = {n: s for n, s in given.parts.items() if n != "enriched"}
+    by_fold = reranker_by_fold(searcher, queries, profile["weights"], profile["method"], [g.fold for g in inputs])
     return learn_deciding(searcher, train, inputs, by_fold, profile["weights"], profile["method"],
                           lambda ids: unit_keys(searcher, ids), folds, answers)
 
