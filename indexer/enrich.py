@@ -38,15 +38,24 @@ def _no_progress(description: str, total: int | None) -> Callable[[int], None]:
     return lambda n: None
 
 
-def load_enriched(generation: Path) -> tuple[FaissVectorIndex, str] | None:
-    """(index, embedder config) of `generation`'s enriched field, or None when not built for it
-    (the meta file is written last, so a half-written field is never loaded)."""
+def enriched_meta(generation: Path) -> tuple[Path, Path] | None:
+    """(faiss file, meta file) of `generation`'s enriched field, or None when not built for it
+    (the meta file is written last, so a half-written field never counts): a cheap check, no load."""
     for meta in sorted(generation.glob(ENRICH_META.format(name="*"))):
         name = meta.name[len("enrich-"):-len(".json")]
         path = generation / ENRICH_FILE.format(name=name)
         if path.exists():
-            return FaissVectorIndex.load(path), json.loads(meta.read_text())["config"]
+            return path, meta
     return None
+
+
+def load_enriched(generation: Path) -> tuple[FaissVectorIndex, str] | None:
+    """(index, embedder config) of `generation`'s enriched field, or None when not built for it."""
+    found = enriched_meta(generation)
+    if found is None:
+        return None
+    path, meta = found
+    return FaissVectorIndex.load(path), json.loads(meta.read_text())["config"]
 
 
 class VectorEnricher:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from corpus.config import Settings, env_value
 from indexer.embedded.manifest import Manifest, current_generation
-from indexer.enrich import load_enriched
+from indexer.enrich import enriched_meta
 from indexer.progress import FileProgress, read_progress
 from search.learning.answered import DEEP, LEARNED_DIR, fusion_file, reranker_file
 
@@ -53,7 +53,7 @@ def pending_work(settings: Settings) -> list[str]:
         todo.append("learned")
     enrichable = learnable and os.environ.get("FAGUI_BACKGROUND_ENRICH", "0") == "1" and not settings.database_url
     unweighed = not (settings.index_dir / LEARNED_DIR / fusion_file(DEEP)).exists()  # stopped before relearning
-    if enrichable and (todo or "enriched" in stopped) and (folder is None or load_enriched(folder) is None or unweighed):
+    if enrichable and (todo or "enriched" in stopped) and (folder is None or enriched_meta(folder) is None or unweighed):
         todo.append("enriched")
     return todo
 
