@@ -19,7 +19,7 @@ from assistant.extractive import REFUSAL, ExtractiveComposer, best_quote
 from assistant.llm import LLMConfig, LLMError, OpenAIChatComposer
 from assistant.prompt import build_messages
 from assistant.references import followed_articles
-from assistant.relevance import RelevanceGate, coverage
+from assistant.relevance import RESCORED_MIN, RelevanceGate, coverage
 from assistant.verify import CitationChecker
 from corpus.model import DOC_TYPES
 from corpus.pii import mask_pii
@@ -63,7 +63,8 @@ class Assistant:
         """Re-read what is derived from the index (after `Searcher.reload`)."""
         searcher = self.searcher
         self.checker = CitationChecker(searcher.citations)
-        self.gate = RelevanceGate(searcher.answered_vectors)
+        self.gate = RelevanceGate(searcher.answered_vectors,
+                                  rescored_min=RESCORED_MIN.get(searcher.config.rescore_embedder or ""))
         self._regions: set[str] | None = None
         self._stats = searcher.term_stats
 
@@ -104,8 +105,8 @@ class Assistant:
                    default=0.0)
         answerable = bool(sources) and self.gate.answerable(
             cited=bool(response.citations), vector=None if vector is None else np.asarray(vector),
-            nearest_article=nearest,
-            best_coverage=best)
+            nearest_article=nearest, best_coverage=best,
+            best_rescored=max((r.scores["rescore"] for r in response.results if "rescore" in r.scores), default=None))
         similar = self.similar_messages(query) if answerable else []
         return Retrieval(query, sources, texts, tokens, answerable, similar)
 
