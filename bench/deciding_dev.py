@@ -83,6 +83,7 @@ def main() -> None:
         folder = searcher.index_dir / LEARNED_DIR
         concept_map.save(folder)
         dt.fit_all(groups).save_model(str(folder / dt.DECIDING_FILE))
+        (folder / dt.DIGEST_FILE).write_text(dt.feature_digest(), encoding="utf-8")
         write_learned_stamp(folder)
     print(json.dumps(report, ensure_ascii=False))
 

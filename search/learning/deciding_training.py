@@ -18,8 +18,8 @@ from search.evaluation.metrics import EvalQuery
 from search.learning.answered import LEARNED_DIR
 from search.learning.fit import article_tokens
 from search.query.concepts import ConceptMap, fit_concepts
-from search.ranking.deciding import DECIDING_FILE, query_vectors, stage1_order
-from search.ranking.deciding_features import FEATURES, DecidingFeaturizer
+from search.ranking.deciding import DECIDING_FILE, DIGEST_FILE, query_vectors, stage1_order
+from search.ranking.deciding_features import FEATURES, DecidingFeaturizer, feature_digest
 from search.ranking.fusion import fuse
 from search.ranking.rerank import SOURCES, merge_reranked, rerank_features, train_lambdarank
 
@@ -152,8 +152,11 @@ def learn_deciding(searcher, train: list[EvalQuery], inputs: list[FoldInput], re
               "out_of_fold_gold@3": cross_validate(groups, [g.fold for g in inputs], folds)}
     model = fit_all(groups)
     path = searcher.reader.index_dir / LEARNED_DIR / DECIDING_FILE
+    digest = path.with_name(DIGEST_FILE)
     if model is None:
         path.unlink(missing_ok=True)  # a model from other questions would not match these parts
+        digest.unlink(missing_ok=True)
     else:
         model.save_model(str(path))
+        digest.write_text(feature_digest(), encoding="utf-8")
     return report

@@ -11,16 +11,19 @@ The stage's leaders are then re-ordered by a stronger dense model (search/rankin
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
 
 from search.query.concepts import ConceptMap
 from search.ranking.dense_rescore import DenseRescorer
-from search.ranking.deciding_features import FEATURES, DecidingFeaturizer
+from search.ranking.deciding_features import FEATURES, DecidingFeaturizer, feature_digest
 from search.ranking.rerank import LightGBMReranker
 
 DECIDING_FILE = "deciding.txt"
+DIGEST_FILE = "deciding.features"  # feature_digest() of the code that learned deciding.txt
+log = logging.getLogger(__name__)
 STAGE1_DEPTH = 150  # first-stage results the stage reads (laws, ranks)
 
 
@@ -36,6 +39,21 @@ def query_vectors(learned, vector: np.ndarray | None) -> np.ndarray | None:
     return np.stack([vector, adapted])
 
 
+def digest_matches(folder: Path) -> bool:
+    """Whether the stage in `folder` was learned with this code's features (a folder learned
+    before the digest was written is trusted). A mismatch keeps the first stage's order, which
+    is better than a model reading its columns wrongly, until `fagui learn` runs again."""
+    try:
+        learned = (folder / DIGEST_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return True
+    if learned != feature_digest():
+        log.warning("deciding stage off: %s was learned with other feature definitions; run `fagui learn`",
+                    folder / DECIDING_FILE)
+        return False
+    return True
+
+
 class DecidingStage:
     """The model and its featurizer, as the Searcher holds them (None before `fagui learn`)."""
 
@@ -48,8 +66,10 @@ class DecidingStage:
     def load(cls, folder: Path, store, meta, cover, cosines,
              rescorer: DenseRescorer | None = None) -> "DecidingStage | None":
         path = folder / DECIDING_FILE
-        ranker = LightGBMReranker(path, FEATURES) if path.exists() else None
-        if ranker is None or not ranker.usable:
+        if not path.exists() or not digest_matches(folder):
+            return None
+        ranker = LightGBMReranker(path, FEATURES)
+        if not ranker.usable:
             return None
         return cls(ranker, DecidingFeaturizer(store, meta, cover, cosines), ConceptMap.load(folder), rescorer)
 

@@ -11,12 +11,15 @@ its law, and how strongly its law leads.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable
 
 import numpy as np
 
-from search.query.question_type import QUESTION_PATTERNS
+from search.query.question_type import QUESTION_PATTERNS, SENTENCE_PATTERNS
+from search.ranking import law_articles
 from search.ranking.law_articles import KINDS, STATIC, LawArticlesCache
 
 LAW_DEPTH, LAW_K, GOVERNING_LAWS, TOP_KEEP = 50, 5.0, 5, 30
@@ -30,6 +33,19 @@ FEATURES = [f"q_{t}" for t in Q_TYPES] + [f"match_{k}" for k in KINDS] + STATIC 
     "expanded_cover", "concept_cover", "concept_law_rank", "chapter_cover", "law_rank", "law_score", "law_top10",
     "law_best_rank", "law_title_words", "law_title_concepts", "law_max_cos", "law_max_adapted", "law_top5_cos",
     "law_max_text_cover", "law_max_concept", "law_doc_type"]
+
+
+def feature_digest() -> str:
+    """A digest of what the stage's rows mean (feature names, the patterns that type questions and
+    articles, the law-opening constants): a model learned under other definitions reads its
+    columns wrongly, and session 14's unmeasured pattern change cost 1.5 points without any error."""
+    spec = {"features": FEATURES, "static": STATIC,
+            "question": {k: p.pattern for k, p in QUESTION_PATTERNS.items()},
+            "sentence": {k: p.pattern for k, p in SENTENCE_PATTERNS.items()},
+            "articles": [law_articles._LIABILITY.pattern, law_articles._DEFINITION.pattern,
+                         law_articles._PURPOSE.pattern],
+            "laws": [LAW_DEPTH, LAW_K, GOVERNING_LAWS, TOP_KEEP]}
+    return hashlib.sha256(json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def governing_laws(ranked: list[str], doc_of: Callable[[str], str | None]) -> list[tuple[str, float, int, int]]:

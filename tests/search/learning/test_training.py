@@ -45,7 +45,7 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     assert report["method"] in ("rrf", "weighted")
     assert set(report["by_method"]) == {"rrf", "weighted"}
     learned = folder / "index" / "learned"
-    assert {"questions.json", "adapter.npy", "fusion.json", "reranker.txt", "deciding.txt"} <= \
+    assert {"questions.json", "adapter.npy", "fusion.json", "reranker.txt", "deciding.txt", "deciding.features"} <= \
         {p.name for p in learned.iterdir()}
     assert report["deciding"]["questions"] == len(QUESTIONS)
     searcher.close()
@@ -61,6 +61,12 @@ def test_learn_all_saves_parts_the_searcher_uses(built_index, tmp_path):
     assert [r.article_id for r in fresh.search("喝酒以后开车被抓了会怎样", k=5, filters=wider, decide=True).results] == \
         [r.article_id for r in fresh.search("喝酒以后开车被抓了会怎样", k=5, filters=wider).results]
     fresh.close()
+    # learned by code whose features meant something else (an upgrade, `fagui learn` not run yet):
+    # the stage stays off rather than read its columns wrongly
+    (learned / "deciding.features").write_text("0123456789abcdef", encoding="utf-8")
+    stale = Searcher(SQLiteDocumentStore(folder / "store.sqlite3", readonly=True), folder / "index")
+    assert stale.deciding is None and stale.reranker is not None
+    stale.close()
 
 
 def test_learn_all_with_the_enriched_field_learns_a_deep_profile_beside_the_fast_one(built_index, tmp_path):

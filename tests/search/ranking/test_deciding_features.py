@@ -71,3 +71,16 @@ def test_cosines_are_the_vector_index_scores(searcher):
     cos = searcher.vector.cosines(np.stack([vector]), [u for u, _ in hits])
     assert cos[0] == pytest.approx([s for _, s in hits], abs=1e-5)
     assert searcher.vector.cosines(np.stack([vector]), ["no-such-unit"])[0, 0] == 0.0
+
+
+def test_the_feature_digest_changes_with_what_the_rows_mean(monkeypatch):
+    import re
+
+    from search.query import question_type
+    from search.ranking.deciding_features import feature_digest
+
+    before = feature_digest()
+    assert feature_digest() == before  # stable across calls (and processes: no hash seeds)
+    amount = question_type.SENTENCE_PATTERNS["amount"]
+    monkeypatch.setitem(question_type.SENTENCE_PATTERNS, "amount", re.compile(amount.pattern + "|过半数"))
+    assert feature_digest() != before
