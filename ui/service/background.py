@@ -23,6 +23,7 @@ from indexer.embedded.manifest import Manifest, current_generation
 from indexer.enrich import enriched_meta
 from indexer.progress import FileProgress, read_progress
 from search.learning.answered import DEEP, LEARNED_DIR, fusion_file, reranker_file
+from search.ranking.deciding import DECIDING_FILE, digest_matches
 
 STARD = "stard/queries.jsonl"
 PR_SET_PDEATHSIG = 1
@@ -40,7 +41,8 @@ def pending_work(settings: Settings) -> list[str]:
     """What the background job still has to do for a keyword-first install: "vectors" (the
     index is at its keyword stage), "learned" (the ranking learned from STARD train) and
     "enriched" (the second vector field over the national laws, then the ranking learned again
-    so the assistant's deep profile weighs it), each also when an earlier job stopped before it.
+    so the assistant's deep profile weighs it), each also when an earlier job stopped before it;
+    "learned" also when the deciding stage was learned under other feature definitions.
     A server over an index built otherwise starts none. FAGUI_BACKGROUND_LEARN=0 turns off the
     last two; the last one is opt-in (FAGUI_BACKGROUND_ENRICH=1: ~45 min more on 2 cores, and
     on the measured sets it does not yet beat the default, bench/RESULTS.md session 14)."""
@@ -49,7 +51,10 @@ def pending_work(settings: Settings) -> list[str]:
     last = read_progress(settings.index_dir) or {}
     stopped = last.get("job", "") if last.get("state") in ("interrupted", "failed") else ""
     learnable = learn_queries(settings) is not None and os.environ.get("FAGUI_BACKGROUND_LEARN", "1") != "0"
-    if learnable and (todo or "learned" in stopped) and not (settings.index_dir / LEARNED_DIR / reranker_file()).exists():
+    learned = settings.index_dir / LEARNED_DIR
+    # a deciding stage learned by code whose features meant something else (an upgrade) is off until relearned
+    stale = (learned / DECIDING_FILE).exists() and not digest_matches(learned)
+    if learnable and (((todo or "learned" in stopped) and not (learned / reranker_file()).exists()) or stale):
         todo.append("learned")
     enrichable = learnable and os.environ.get("FAGUI_BACKGROUND_ENRICH", "0") == "1" and not settings.database_url
     unweighed = not (settings.index_dir / LEARNED_DIR / fusion_file(DEEP)).exists()  # stopped before relearning

