@@ -19,8 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from search.query.question_type import QUESTION_PATTERNS, SENTENCE_PATTERNS
-from search.ranking import law_articles
-from search.ranking.law_articles import KINDS, STATIC, LawArticlesCache
+from search.ranking.law_articles import ARTICLE_PATTERNS, KINDS, STATIC, LawArticlesCache
 
 LAW_DEPTH, LAW_K, GOVERNING_LAWS, TOP_KEEP = 50, 5.0, 5, 30
 TYPE_RANK = {"宪法": 0, "法律": 1, "行政法规": 2, "司法解释": 3, "部门规章": 4, "地方性法规": 5, "地方政府规章": 6}
@@ -42,8 +41,7 @@ def feature_digest() -> str:
     spec = {"features": FEATURES, "static": STATIC,
             "question": {k: p.pattern for k, p in QUESTION_PATTERNS.items()},
             "sentence": {k: p.pattern for k, p in SENTENCE_PATTERNS.items()},
-            "articles": [law_articles._LIABILITY.pattern, law_articles._DEFINITION.pattern,
-                         law_articles._PURPOSE.pattern],
+            "articles": [p.pattern for p in ARTICLE_PATTERNS],
             "laws": [LAW_DEPTH, LAW_K, GOVERNING_LAWS, TOP_KEEP]}
     return hashlib.sha256(json.dumps(spec, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -21,6 +21,7 @@ KINDS = ("time", "amount", "remedy", "consequence", "yes_no")
 _LIABILITY = re.compile(r"法律责任|罚则|处罚")
 _DEFINITION = re.compile(r"(本法|本条例|本规定|本办法|本解释)所称|是指")
 _PURPOSE = re.compile(r"^为了.{0,80}(制定本|根据)|适用本(法|条例|规定|办法)|本(法|条例|规定|办法)适用于")
+ARTICLE_PATTERNS = (_LIABILITY, _DEFINITION, _PURPOSE)  # what the stage's model learned them as (its digest)
 STATIC = [f"art_{k}" for k in KINDS] + [
     "liability_chapter", "general_chapter", "final_chapter", "definition", "purpose",
     "position", "first_articles", "log_length", "log_law_articles"]
