@@ -45,7 +45,7 @@ def pending_work(settings: Settings) -> list[str]:
     "learned" also when the deciding stage was learned under other feature definitions.
     A server over an index built otherwise starts none. FAGUI_BACKGROUND_LEARN=0 turns off the
     last two; the last one is opt-in (FAGUI_BACKGROUND_ENRICH=1: ~45 min more on 2 cores, and
-    on the measured sets it does not yet beat the default, bench/RESULTS.md session 14)."""
+    on the measured sets it does not hold every kind, bench/RESULTS.md session 15)."""
     folder = current_generation(settings.index_dir)
     todo = ["vectors"] if folder is not None and not Manifest.load(folder).has_vectors else []
     last = read_progress(settings.index_dir) or {}
@@ -57,7 +57,7 @@ def pending_work(settings: Settings) -> list[str]:
     if learnable and (((todo or "learned" in stopped) and not (learned / reranker_file()).exists()) or stale):
         todo.append("learned")
     enrichable = learnable and os.environ.get("FAGUI_BACKGROUND_ENRICH", "0") == "1" and not settings.database_url
-    unweighed = not (settings.index_dir / LEARNED_DIR / fusion_file(DEEP)).exists()  # stopped before relearning
+    unweighed = not (learned / fusion_file(DEEP)).exists()  # stopped before relearning
     if enrichable and (todo or "enriched" in stopped) and (folder is None or enriched_meta(folder) is None or unweighed):
         todo.append("enriched")
     return todo
