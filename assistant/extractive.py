@@ -17,6 +17,7 @@ from assistant.relevance import overlap
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_INTRO = re.compile(r"[：:][。\s]*$")  # a sentence that only introduces a list of items
 WHOLE_ARTICLE = 120   # characters: shorter articles are quoted whole
 MAX_QUOTE = 220
 TYPE_BONUS = 1.0
@@ -74,6 +75,9 @@ def lead_sentence(cited: list[CitedArticle], tokens: list[str] | None = None,
     candidates = [p for p in sentences(source.quote.replace("……", "。")) if _plain(p)]
     score = sentence_scores(candidates, tokens or [], weight, kind)
     best = candidates[max(range(len(score)), key=lambda i: (score[i], -i))] if candidates else ""
+    items = [i for i, p in enumerate(candidates) if _ITEM.match(_plain(p))]
+    if _INTRO.search(best) and items:  # "有下列情形之一的：" says nothing alone: lead with its best item
+        best = candidates[max(items, key=lambda i: (score[i], -i))]
     body = _plain(best) if best else ""
     if _ITEM.match(body):  # an item needs the sentence that introduces it
         intro = candidates[0] if candidates else ""

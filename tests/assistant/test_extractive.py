@@ -41,6 +41,19 @@ def test_an_item_is_quoted_with_the_sentence_that_lists_it():
     assert quote.endswith("……（三）未依法为劳动者缴纳社会保险费的；")
 
 
+def test_a_list_introduction_never_leads_alone():
+    """"有下列情形之一的：" answers nothing by itself: the lead names the item it introduces
+    (the README's own question once led with "…可以解除劳动合同:。")."""
+    article = ("用人单位有下列情形之一的，劳动者可以解除劳动合同:\n（一）未按照劳动合同约定提供劳动保护或者劳动条件的；\n"
+               "（二）未及时足额支付劳动报酬的；\n（三）未依法为劳动者缴纳社会保险费的；")
+    source = CitedArticle("中华人民共和国劳动合同法", "第三十八条", "a:1", "现行有效", number=1)
+    tokens = ["用人单位", "劳动者", "解除", "劳动报酬", "足额"]
+    text, _, _, _ = ExtractiveComposer().compose([source], {"a:1": article}, tokens, lambda t: 1.0, kind="remedy")
+    lead = text.split("\n", 1)[0]
+    assert lead == ("根据《中华人民共和国劳动合同法》第三十八条，用人单位有下列情形之一的，劳动者可以解除劳动合同："
+                    "（二）未及时足额支付劳动报酬的。"), lead
+
+
 DEADLINE = ("劳动争议申请仲裁的时效期间为一年。仲裁时效期间从当事人知道或者应当知道其权利被侵害之日起计算。"
             "前款规定的仲裁时效，因当事人一方向对方当事人主张权利，或者向有关部门请求权利救济，或者对方当事人同意履行义务而中断。"
             "劳动关系存续期间因拖欠劳动报酬发生争议的，劳动者申请仲裁不受本条第一款规定的仲裁时效期间的限制；"
