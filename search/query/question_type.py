@@ -39,12 +39,17 @@ SENTENCE_PATTERNS = {
 SHARE = re.compile(r"过半数|半数以上|[一二三四五六七八九十]分之[一二三四五六七八九十]")
 
 
+_CLAUSE = re.compile(r"[，,。？?！!；;\s]+")
+
+
 def question_type(question: str) -> str:
-    """The first matching answer type of `question`, or `other`."""
-    text = question.strip()
-    for name, pattern in QUESTION_PATTERNS.items():
-        if pattern.search(text):
-            return name
+    """The answer type the question's last asking clause wants (the first matching pattern
+    there), or `other`. A citizen tells the story first and asks last: in "网购的电饭煲用了几天
+    就冒烟，卖家联系不上，我还能找谁赔？" the 几天 is the story, 找谁 the question."""
+    for clause in reversed([c for c in _CLAUSE.split(question.strip()) if c]):
+        for name, pattern in QUESTION_PATTERNS.items():
+            if pattern.search(clause):
+                return name
     return "other"
 
 

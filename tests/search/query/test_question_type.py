@@ -12,6 +12,10 @@ from search.query.question_type import SENTENCE_PATTERNS, answers_type, question
     ("肇事逃逸会被怎么处罚？", "consequence"),
     ("物业能停我家的水电吗？", "yes_no"),
     ("个体工商户的概念", "other"),
+    # the story comes first, the question last: 几天 / 好几年 here tell what happened
+    ("网购的电饭煲用了几天就冒烟，现在网店关了卖家也联系不上，我还能找谁赔？", "remedy"),
+    ("我家和邻居为了宅基地的地界吵了好几年，一直协商不成，我该找谁来解决这个纠纷？", "remedy"),
+    ("交警出的事故认定书说我负主要责任，还能申请重新认定吗？要在几天内提出？", "time"),
 ])
 def test_question_type(question, kind):
     assert question_type(question) == kind
