@@ -2,7 +2,8 @@
 questions of tests/data/everyday_questions.jsonl (10 areas), each with the deciding articles
 read from the law and the words a lead sentence that answers must carry. Reports the share of
 answers citing a deciding article and the share whose lead sentence carries one of those words,
-by area, plus the misses. A regression gate: exit 1 below FLOORS (set a little under the
+by area, plus the misses; and how often the first cited article is a deciding one, with the
+share of those answers whose lead answers (the lead is read from that article). A regression gate: exit 1 below FLOORS (set a little under the
 2026-11-29 figures, far under issue 12's targets of 0.90 / 0.80, which are not met).
 
     python bench/everyday_answers.py [--home var]
@@ -35,7 +36,7 @@ def main() -> None:
     items = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     assistant = Assistant(Searcher.from_settings(Settings.from_env(home=args.home)), decide=not args.no_decide)
     by_area: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-    misses = []
+    misses, first = [], []  # first: (the first cited article is a deciding one, the lead answers)
     for item in items:
         answer = assistant.ask(item["question"])
         deciding = {(norm_title(d["law_title"]), d["article_label"]) for d in item["deciding"]}
@@ -43,11 +44,16 @@ def main() -> None:
         lead = answer.answer.split("\n", 1)[0]
         hit, leads = bool(deciding & cited), any(word in lead for word in item["lead_criteria"])
         by_area[item["area"]].append((hit, leads))
+        head = answer.citations[:1]
+        first.append((bool(head) and (norm_title(head[0].law_title), head[0].article_label) in deciding, leads))
         if not (hit and leads):
             misses.append({"q": item["question"][:40], "cited": sorted(cited)[:3], "lead": lead[:80]})
     rows = [x for v in by_area.values() for x in v]
     report = {"n": len(rows), "cites_deciding": round(sum(h for h, _ in rows) / len(rows), 3),
               "lead_answers": round(sum(lead for _, lead in rows) / len(rows), 3),
+              # the lead is read from the first cited article: where that one decides, does it answer?
+              "first_cited_deciding": round(sum(f for f, _ in first) / len(first), 3),
+              "lead_answers_when_first_decides": round(sum(lead for f, lead in first if f) / (sum(f for f, _ in first) or 1), 3),
               "by_area": {a: [sum(h for h, _ in v), sum(lead for _, lead in v), len(v)] for a, v in by_area.items()},
               "misses": misses}
     report["gate_failures"] = [f"{k} {report[k]} < {v}" for k, v in FLOORS.items() if report[k] < v]
