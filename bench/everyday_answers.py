@@ -3,8 +3,9 @@ questions of tests/data/everyday_questions.jsonl (10 areas), each with the decid
 read from the law and the words a lead sentence that answers must carry. Reports the share of
 answers citing a deciding article and the share whose lead sentence carries one of those words,
 by area, plus the misses; and how often the first cited article is a deciding one, with the
-share of those answers whose lead answers (the lead is read from that article). A regression gate: exit 1 below FLOORS (set a little under the
-2026-11-29 figures, far under issue 12's targets of 0.90 / 0.80, which are not met).
+share of those answers whose lead answers (the lead is read from that article). A regression
+gate: exit 1 below FLOORS (set a little under the 2026-11-29 figures, far under issue 12's
+targets of 0.90 / 0.80, which are not met).
 
     python bench/everyday_answers.py [--home var]
 """
@@ -53,7 +54,8 @@ def main() -> None:
               "lead_answers": round(sum(lead for _, lead in rows) / len(rows), 3),
               # the lead is read from the first cited article: where that one decides, does it answer?
               "first_cited_deciding": round(sum(f for f, _ in first) / len(first), 3),
-              "lead_answers_when_first_decides": round(sum(lead for f, lead in first if f) / (sum(f for f, _ in first) or 1), 3),
+              "lead_answers_when_first_decides": round(
+                  sum(lead for f, lead in first if f) / (sum(f for f, _ in first) or 1), 3),
               "by_area": {a: [sum(h for h, _ in v), sum(lead for _, lead in v), len(v)] for a, v in by_area.items()},
               "misses": misses}
     report["gate_failures"] = [f"{k} {report[k]} < {v}" for k, v in FLOORS.items() if report[k] < v]
