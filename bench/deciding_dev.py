@@ -54,6 +54,16 @@ def prepared(searcher, settings, cache: Path, deep: bool = False):
     return out
 
 
+def zero_features(groups, prefixes: str) -> tuple[list, list[int]]:
+    """The groups with the features named by the comma-separated `prefixes` zeroed (for the
+    trees, the same as not having them), and the dropped columns."""
+    drop = [i for i, f in enumerate(FEATURES) if any(f.startswith(p) for p in prefixes.split(",") if p)]
+    if drop:
+        groups = [(ids, np.where(np.isin(np.arange(x.shape[1]), drop), 0.0, x).astype(np.float32), y)
+                  for ids, x, y in groups]
+    return groups, drop
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--home", type=Path, default=None)
@@ -62,7 +72,8 @@ def main() -> None:
     parser.add_argument("--drop", default="", help="comma-separated feature name prefixes to zero")
     parser.add_argument("--no-answers", action="store_true", help="concepts from gold articles only (no LeCoQA)")
     parser.add_argument("--save", action="store_true",
-                        help="write learned/deciding.txt + concepts.json as `fagui learn` would (same inputs)")
+                        help="write learned/deciding.txt + concepts.json as `fagui learn` would (same inputs); "
+                             "with --drop, a model that never reads the dropped features (their columns were constant)")
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
     searcher = Searcher.from_settings(settings)
@@ -70,16 +81,13 @@ def main() -> None:
     answers = {} if args.no_answers else load_answers(settings.data_dir / LECOQA, {q.qid for q in train})
     concepts, concept_map = dt.concept_maps(searcher, train, [g.fold for g in inputs], answers)
     groups = dt.deciding_groups(searcher, train, inputs, orders, lambda ids: unit_keys(searcher, ids), concepts)
-    drop = [i for i, f in enumerate(FEATURES) if any(f.startswith(p) for p in args.drop.split(",") if p)]
-    if drop:
-        groups = [(ids, np.where(np.isin(np.arange(x.shape[1]), drop), 0.0, x).astype(np.float32), y)
-                  for ids, x, y in groups]
+    groups, drop = zero_features(groups, args.drop)
     sizes = [len(ids) for ids, _, _ in groups]
     report = {"questions": len(groups), "gold_candidate": round(np.mean([y.any() for _, _, y in groups]), 4),
               "candidates_p50": int(np.median(sizes)), "dropped": [FEATURES[i] for i in drop],
               "concept_words": len(concept_map.words),
               "out_of_fold_gold@3": dt.cross_validate(groups, [g.fold for g in inputs])}
-    if args.save and not drop:
+    if args.save:
         folder = searcher.index_dir / LEARNED_DIR
         concept_map.save(folder)
         dt.fit_all(groups).save_model(str(folder / dt.DECIDING_FILE))

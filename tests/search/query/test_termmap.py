@@ -14,3 +14,15 @@ def test_learns_a_consistent_translation_and_ignores_chance():
     assert "离婚" not in learned  # only 2 of its questions lack the word in the answer: not trusted
     assert "社保" not in learned  # seen in 2 questions only (< 3)
     assert all(len(v) <= 2 for v in learned.values())
+
+
+def test_a_p_value_test_keeps_what_comes_together_often_and_drops_a_rare_pair():
+    # 老板 -> 用人单位 in 4 of 4 questions; 家里 meets the rare 相邻 in 2 of its 3 questions
+    questions = [{"老板", "工资"}, {"老板", "社保"}, {"老板", "开除"}, {"老板", "加班"},
+                 {"家里", "困难"}, {"家里", "漏水"}, {"家里", "老人"}]
+    answers = [{"用人单位"}, {"用人单位"}, {"用人单位"}, {"用人单位"}, {"相邻"}, {"相邻"}, {"赡养"}]
+    questions += [{f"问{i}"} for i in range(40)]
+    answers += [{f"答{i}"} for i in range(40)]
+    assert learn_term_map(questions, answers)["家里"] == ["相邻"]  # the lift test trusts 2 of 3
+    strict = learn_term_map(questions, answers, min_share=0.34, max_p=1e-4)
+    assert strict["老板"] == ["用人单位"] and "家里" not in strict
