@@ -6,7 +6,7 @@ the first 3 articles after search/ranking/dense_rescore.py re-orders the first N
 and weights. Dev and the everyday questions are never read here. Article vectors come from (and
 go to) the index's embedding cache; the first run embeds ~6,000 articles (~10 min on one core).
 
-    python bench/rescore_dev.py [--home var] [--cache /tmp/deciding.pkl] [--tops 8,12,16,20] [--drop cited_]
+    python bench/rescore_dev.py [--home var] [--cache /tmp/deciding.pkl] [--tops 8,12,16,20] [--drop PREFIXES]
 """
 from __future__ import annotations
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from scipy.stats import binom
-
 MIN_QUESTIONS = 3   # a question word seen in fewer answered questions is not trusted
 MIN_SHARE = 0.5     # the legal word appears in the answers of ≥ half of those questions
 MIN_LIFT = 4.0      # ... and ≥ 4x as often as in the answers of all questions
@@ -39,6 +37,8 @@ def learn_term_map(question_tokens: list[set[str]], answer_tokens: list[set[str]
             share = c / count
             lift = share / (answered[legal] / n)
             if max_p is not None:
+                from scipy.stats import binom  # scipy.stats costs ~0.5 s to import: only when asked
+
                 p_value = float(binom.sf(c - 1, count, answered[legal] / n))
                 if c >= MIN_TOGETHER and share >= min_share and p_value < max_p:
                     ranked.append((-p_value, legal))
