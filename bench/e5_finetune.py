@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant.assistant import Assistant  # noqa: E402
 from bench.e5_torch import TorchE5  # noqa: E402
 from corpus.config import Settings  # noqa: E402
-from search.evaluation.metrics import norm_title  # noqa: E402
+from search.evaluation.metrics import load_lawbench, load_queries, norm_title  # noqa: E402
 from search.searcher import Searcher  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -95,15 +95,10 @@ def fine_tune(items: list[dict], steps: int, batch: int, hard: int, lr: float, t
 
 def evaluation_sets(data_dir: Path, names: list[str]) -> dict[str, list]:
     sets = {}
-    if "lawbench" in names:
-        rows = [json.loads(line) for line in (data_dir / "lawbench/3-2.jsonl").read_text(encoding="utf-8").splitlines()]
-        rows = [(r["question"], {(norm_title(g["law_name"]), g.get("article_label"))
-                                 for g in r["gold"] if g.get("lawref_article_id")}) for r in rows]
-        sets["lawbench"] = [r for r in rows if r[1]][:150]
+    if "lawbench" in names:  # the same scenarios as `fagui eval` and bench/rescore_dev.py
+        sets["lawbench"] = [(q.question, set(q.gold)) for q in load_lawbench(data_dir / "lawbench/3-2.jsonl")][:150]
     if "dev" in names:
-        rows = [json.loads(line) for line in (data_dir / "stard/queries.jsonl").read_text(encoding="utf-8").splitlines()]
-        sets["dev"] = [(r["question"], {(norm_title(g["law_name"]), g["article_label"]) for g in r["gold"]})
-                       for r in rows if r["split"] == "dev"]
+        sets["dev"] = [(q.question, set(q.gold)) for q in load_queries(data_dir / "stard/queries.jsonl", "dev")]
     if "everyday" in names:
         for name in ("everyday_questions", "everyday_questions_2"):
             rows = [json.loads(line) for line in (TESTS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()]
