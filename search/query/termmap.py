@@ -12,6 +12,17 @@ PER_WORD = 2
 MIN_TOGETHER = 3    # with a p-value test: seen together in at least this many questions
 
 
+def content_words(question_tokens: list[set[str]], answer_tokens: list[set[str]], min_len: int = 2,
+                  max_question_share: float = 0.05) -> tuple[list[set[str]], list[set[str]]]:
+    """Keep the words that can carry a concept: one-character words (好, 用, 打) and words found in
+    more than `max_question_share` of the questions (法律, 保护, 通过) co-occur with every area's
+    legal words and were mapped to unrelated ones (保护 -> 舞蹈/科学, 好 -> 明显/您)."""
+    n = max(len(question_tokens), 1)
+    seen = Counter(w for q in question_tokens for w in q)
+    questions = [{w for w in q if len(w) >= min_len and seen[w] / n <= max_question_share} for q in question_tokens]
+    return questions, [{w for w in a if len(w) >= min_len} for a in answer_tokens]
+
+
 def learn_term_map(question_tokens: list[set[str]], answer_tokens: list[set[str]], min_questions: int = MIN_QUESTIONS,
                    min_share: float = MIN_SHARE, min_lift: float = MIN_LIFT, per_word: int = PER_WORD,
                    max_p: float | None = None) -> dict[str, list[str]]:
