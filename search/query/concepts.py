@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from search.query.termmap import content_words, learn_term_map
+from search.query.termmap import learn_term_map
 
 CONCEPTS_FILE = "concepts.json"
 # looser than the first stage's term map (which changes what search retrieves): here the words
 # only describe candidates, and a wrong one costs little
 MIN_QUESTIONS, MIN_SHARE, MIN_LIFT, PER_WORD = 3, 0.34, 3.0, 4
-MAX_ANSWER_SHARE = 0.05  # an answer word found in more answers than this names no area
 
 
 def load_answers(path: Path, qids: set[str]) -> dict[str, str]:
@@ -33,10 +32,7 @@ def load_answers(path: Path, qids: set[str]) -> dict[str, str]:
 
 
 def fit_concepts(question_tokens: list[set[str]], answer_tokens: list[set[str]]) -> dict[str, list[str]]:
-    """Content words only (see `content_words`): with the common words in, 老公打我…保护自己 got
-    著作权法 through 保护 -> 舞蹈/科学."""
-    return learn_term_map(*content_words(question_tokens, answer_tokens, max_answer_share=MAX_ANSWER_SHARE),
-                          MIN_QUESTIONS, MIN_SHARE, MIN_LIFT, PER_WORD)
+    return learn_term_map(question_tokens, answer_tokens, MIN_QUESTIONS, MIN_SHARE, MIN_LIFT, PER_WORD)
 
 
 class ConceptMap:

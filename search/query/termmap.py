@@ -12,23 +12,6 @@ PER_WORD = 2
 MIN_TOGETHER = 3    # with a p-value test: seen together in at least this many questions
 
 
-def content_words(question_tokens: list[set[str]], answer_tokens: list[set[str]], min_len: int = 2,
-                  max_question_share: float = 0.05, max_answer_share: float = 1.0
-                  ) -> tuple[list[set[str]], list[set[str]]]:
-    """Keep the words that can carry a concept: one-character words (好, 用, 打) and words found in
-    more than `max_question_share` of the questions (法律, 保护, 通过) co-occur with every area's
-    legal words and were mapped to unrelated ones (保护 -> 舞蹈/科学, 好 -> 明显/您); on the answer
-    side, words in more than `max_answer_share` of the answers (之日起, 予以, 有效) say nothing of an area."""
-    def shares(token_sets: list[set[str]]) -> Counter[str]:
-        return Counter(w for words in token_sets for w in words)
-
-    n, m = max(len(question_tokens), 1), max(len(answer_tokens), 1)
-    asked, answered = shares(question_tokens), shares(answer_tokens)
-    questions = [{w for w in q if len(w) >= min_len and asked[w] / n <= max_question_share} for q in question_tokens]
-    answers = [{w for w in a if len(w) >= min_len and answered[w] / m <= max_answer_share} for a in answer_tokens]
-    return questions, answers
-
-
 def learn_term_map(question_tokens: list[set[str]], answer_tokens: list[set[str]], min_questions: int = MIN_QUESTIONS,
                    min_share: float = MIN_SHARE, min_lift: float = MIN_LIFT, per_word: int = PER_WORD,
                    max_p: float | None = None) -> dict[str, list[str]]:

@@ -8,23 +8,11 @@ from search.query.concepts import ConceptMap, fit_concepts, load_answers
 def test_plain_words_map_to_the_legal_words_of_their_answers():
     asked = [{"老公", "打我"}, {"老公", "打我", "报警"}, {"老公", "打我", "离婚"}, {"房租", "押金"}, {"押金", "退"}]
     answered = [{"家庭暴力", "保护令"}, {"家庭暴力", "公安机关"}, {"家庭暴力", "离婚"}, {"租赁", "押金"}, {"押金", "租赁"}]
-    other = [({f"问题{i}"}, {f"答案{i}"}) for i in range(60)]  # unrelated questions: the base rate
+    other = [({f"问{i}"}, {f"答{i}"}) for i in range(8)]  # unrelated questions: the base rate
     words = fit_concepts(asked + [q for q, _ in other], answered + [a for _, a in other])
     assert "家庭暴力" in words["打我"] and "家庭暴力" in words["老公"]
     assert "押金" not in words  # a word the answers already use needs no translation
     assert ConceptMap(words).expand(["打我", "押金"]) == words["打我"]
-
-
-def test_one_character_and_common_question_words_get_no_concepts():
-    asked = [{"老公", "打我", "好", "怎么办"} for _ in range(3)] + [{f"问题{i}"} | ({"怎么办"} if i < 3 else set())
-                                                                 for i in range(57)]
-    answered = [{"家庭暴力", "保护令", "予以"} for _ in range(3)] + [{f"答案{i}"} | ({"予以"} if i < 6 else set())
-                                                                for i in range(57)]
-    words = fit_concepts(asked, answered)
-    assert words["打我"][0] in {"家庭暴力", "保护令"}
-    assert "好" not in words  # one character: 好 -> 明显 was learned from chance
-    assert "怎么办" not in words  # in 10% of questions: it comes with every area's legal words
-    assert "予以" not in words["打我"]  # in 15% of answers: it names no area
 
 
 def test_written_answers_of_other_questions_are_never_read(tmp_path):
