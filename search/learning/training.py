@@ -220,7 +220,9 @@ def learn_all(searcher, train: list[EvalQuery], filters: SearchFilters, folds: i
     """Fit and save every learned part from STARD-style `train` (cross-fitted) and `others`
     (other kinds' train halves); returns the training figures. `progress` counts the queries
     searched; `fitting` is called when the fitting that follows (minutes, uncounted) starts."""
-    fit_learned(searcher, train)
+    # the parts just fitted score the other kinds' queries: a first learn has none loaded, and
+    # scoring them without gave a fresh install other weights than any later relearn
+    searcher.learned = fit_learned(searcher, train)
     inputs = out_of_fold_inputs(searcher, train, filters, fold_learned(searcher, train, folds), progress)
     queries = [TrainingQuery("stard", q.question, filters, q.gold, parts=given.parts) for q, given in zip(train, inputs)]
     for query in others:
