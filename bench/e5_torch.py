@@ -141,6 +141,10 @@ class TorchE5(torch.nn.Module):
     def encode(self, texts: list[str], prefix: str, max_tokens: int = 256) -> torch.Tensor:
         """Unit vectors of `texts` ("query: " or "passage: " prefix, as e5 was trained)."""
         seqs = [self.tokenizer.ids(prefix + t)[:max_tokens] for t in texts]
+        return torch.nn.functional.normalize(self.pooled(seqs), dim=-1)
+
+    def pooled(self, seqs: list[list[int]]) -> torch.Tensor:
+        """Mean of the last layer over each token sequence (ids with bos/eos already in)."""
         length = max(map(len, seqs))
         ids = torch.zeros(len(seqs), length, dtype=torch.long)
         mask = torch.zeros(len(seqs), length)
@@ -155,8 +159,7 @@ class TorchE5(torch.nn.Module):
             att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1]) + bias, -1) @ v
             x = b["aln"](x + b["ao"](att.transpose(1, 2).reshape(n, length, -1)))
             x = b["oln"](x + b["fo"](torch.nn.functional.gelu(b["fi"](x))))
-        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
-        return torch.nn.functional.normalize(pooled, dim=-1)
+        return (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
 
 
 def main() -> None:
