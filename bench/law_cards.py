@@ -24,14 +24,11 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.config import default_data_dir  # noqa: E402
 from indexer.embedders import make_embedder  # noqa: E402
+from search.evaluation.metrics import load_lawbench, load_queries, norm_title  # noqa: E402
 
 NATIONAL = {"宪法", "法律", "行政法规", "部门规章", "司法解释"}
 NUMBERED = re.compile(r"^第[一二三四五六七八九十百零〇]+[编分章节]\s*")
 UNREACHED = ("打我", "彩票", "年假", "罚款决定书", "低保")  # session 19's examples of laws never reached
-
-
-def norm(title: str) -> str:
-    return re.sub(r"^中华人民共和国", "", re.sub(r"[（(][^）)]*[)）]$", "", title or "")).strip()
 
 
 def cards(data: Path) -> tuple[list[str], list[str]]:
@@ -40,7 +37,7 @@ def cards(data: Path) -> tuple[list[str], list[str]]:
     for line in gzip.open(data / "laws/laws.jsonl.gz", "rt", encoding="utf-8"):
         doc = json.loads(line)
         if doc["type"] in NATIONAL and not doc.get("expired"):
-            laws[doc["law_id"]] = norm(doc["title"])
+            laws[doc["law_id"]] = norm_title(doc["title"])
     headings: dict[str, list[str]] = defaultdict(list)
     for line in gzip.open(data / "laws/articles.jsonl.gz", "rt", encoding="utf-8"):
         unit = json.loads(line)
@@ -60,16 +57,10 @@ def questions(data: Path) -> list[tuple[str, str, set[str]]]:
     for name, tag in (("everyday_questions.jsonl", "everyday 1"), ("everyday_questions_2.jsonl", "everyday 2")):
         for line in (ROOT / "tests/data" / name).read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
-            out.append((tag, item["question"], {norm(d["law_title"]) for d in item["deciding"]}))
-    for line in (data / "stard/queries.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        if item["split"] == "dev":
-            out.append(("STARD dev", item["question"], {norm(g["law_name"]) for g in item["gold"]}))
-    for line in (data / "lawbench/3-2.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        gold = {norm(g["law_name"]) for g in item.get("gold") or [] if g.get("lawref_article_id")}
-        if gold:
-            out.append(("LawBench 3-2", item["question"], gold))
+            out.append((tag, item["question"], {norm_title(d["law_title"]) for d in item["deciding"]}))
+    for tag, queries in (("STARD dev", load_queries(data / "stard/queries.jsonl", "dev")),
+                         ("LawBench 3-2", load_lawbench(data / "lawbench/3-2.jsonl"))):
+        out += [(tag, q.question, {law for law, _ in q.gold}) for q in queries]
     return out
 
 
