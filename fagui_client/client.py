@@ -102,6 +102,7 @@ class SearchResults:
     notice: str | None = None
     filters: dict[str, Any] = field(default_factory=dict)  # as the server understood them
     mode: str = "hybrid"  # what answered: "keyword" while the server's vectors are being built
+    named_laws: list[str] = field(default_factory=list)  # laws the query named: their articles first
 
 
 def _message(response: httpx.Response) -> tuple[str, Any]:
@@ -195,17 +196,19 @@ class FaguiClient:
                type: str | list[str] | None = None, validity: str = "现行有效",
                region: str | list[str] | None = None, issuer: str | list[str] | None = None,
                since: str | None = None, until: str | None = None, as_of: str | None = None,
-               mode: str = "hybrid", deep: bool = False) -> SearchResults:
+               law: str | list[str] | None = None, mode: str = "hybrid", deep: bool = False) -> SearchResults:
         """检索: ranked articles with their citations. `type` is 效力级别 (法律, 行政法规, …),
-        `validity` 现行有效 (default) | 已修改 | 已废止 | 尚未生效 | all, `as_of` a day (时点)."""
+        `validity` 现行有效 (default) | 已修改 | 已废止 | 尚未生效 | all, `as_of` a day (时点),
+        `law` only these laws (法内检索: titles or short names)."""
         filters = {"collection": collection, "type": type, "validity": validity, "region": region,
-                   "issuer": issuer, "since": since, "until": until, "as_of": as_of}
+                   "issuer": issuer, "since": since, "until": until, "as_of": as_of, "law": law}
         body = {"query": query, "k": k, "mode": mode, "deep": deep,
                 "filters": {key: value for key, value in filters.items() if value is not None}}
         data = self.request("POST", "/search", json=body)
         return SearchResults(data["query"], [Hit.from_json(r) for r in data["results"]],
                              data.get("citations", []), data.get("facets", {}), data.get("took_ms", 0.0),
-                             data.get("notice"), data.get("filters", {}), data.get("mode", "hybrid"))
+                             data.get("notice"), data.get("filters", {}), data.get("mode", "hybrid"),
+                             data.get("named_laws", []))
 
     def article(self, article_id: str, as_of: str | None = None) -> dict[str, Any]:
         """条文: one article by id (its text, law title, validity and citation)."""

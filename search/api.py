@@ -41,6 +41,7 @@ VALIDITY_LIST = _listed((*VALIDITIES, "all"))
 # days past a month's end (02-30) are read as its last day (search.query.parse.make_filters)
 DATE = r"^((19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))?$"
 AS_OF = "时点 YYYY-MM-DD: each law's version in force on that day; validity badges of that day"
+LAW = "法内检索: only these laws, full titles or short names, comma-separated (劳动合同法); an unknown name is a 422"
 CollectionName = Literal[COLLECTIONS]  # type: ignore[valid-type]
 TypeName = Literal[DOC_TYPES]  # type: ignore[valid-type]
 
@@ -58,6 +59,8 @@ class Filters(BaseModel):
     until: Annotated[str, StringConstraints(pattern=DATE)] | None = Field(None, description="YYYY-MM-DD")
     as_of: Annotated[str, StringConstraints(pattern=DATE)] | None = Field(
         None, description="时点 YYYY-MM-DD: each law's version in force on that day (validity badges of that day)")
+    law: list[str] | str | None = Field(
+        None, description=LAW)
 
 
 DIFF_HELP = ("law_title; from and to: {id, publish_date, effective_date, validity}; then "
@@ -172,7 +175,7 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
             on_query("search", req.query)
         f = req.filters
         filters = make_filters(f.collection or "laws,notices", f.type, f.validity, f.region,
-                               f.issuer, f.since, f.until, f.as_of)
+                               f.issuer, f.since, f.until, f.as_of, f.law)
         with lock:
             return searcher.search(req.query, k=req.k, filters=filters, mode=req.mode,
                                    with_facets=with_facets, deep=req.deep, decide=req.decide).to_dict()
@@ -189,10 +192,11 @@ def create_api(searcher: Searcher, on_query: Callable[[str, str], None] | None =
                    issuer: str | None = None, since: str | None = Query(None, pattern=DATE),
                    until: str | None = Query(None, pattern=DATE), deep: bool = False,
                    as_of: str | None = Query(None, pattern=DATE, description=AS_OF),
-                   decide: bool = Query(False, description=DECIDE)) -> dict[str, Any]:
+                   decide: bool = Query(False, description=DECIDE),
+                   law: str | None = Query(None, description=LAW)) -> dict[str, Any]:
         return run_search(SearchRequest(query=q, k=k, mode=mode, deep=deep, decide=decide, filters=Filters(
             collection=collection, type=type, validity=validity, region=region, issuer=issuer,
-            since=since, until=until, as_of=as_of)))
+            since=since, until=until, as_of=as_of, law=law)))
 
     @api.get("/facets", summary="分面统计 (counts by type, issuer, region, year)")
     def facets(q: str = Query(..., max_length=10_000, pattern=NOT_BLANK),

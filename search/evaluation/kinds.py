@@ -12,9 +12,9 @@ from pathlib import Path
 from search.evaluation.metrics import EvalQuery, load_queries, mean_scores, norm_title, score_ranking
 from search.query.parse import SearchFilters, make_filters
 from search.evaluation.querysets import (ArticleQuery, TopicalQuery, citation_queries, load_everyday, load_topical,
-                              message_queries, notice_queries, topical_queries)
+                              message_queries, notice_queries, scoped_queries, topical_queries)
 
-KINDS = ("stard", "topical", "written", "everyday", "citation", "messages", "notices")
+KINDS = ("stard", "topical", "written", "everyday", "citation", "scoped", "messages", "notices")
 STAGES = ("keyword", "vector", "fusion", "learned", "deciding")  # deciding: the assistant's order (deep search)
 NATIONAL_SCOPE = "宪法,法律,行政法规,司法解释,部门规章"
 _TEST_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
@@ -44,6 +44,8 @@ def load_kind(kind: str, searcher, data_dir: Path | None, split: str | None = No
         items = load_everyday(EVERYDAY)
     elif kind == "citation":
         items = citation_queries(store)
+    elif kind == "scoped":
+        items = scoped_queries(store, analyzer)
     elif kind == "messages":
         items = message_queries(store, data_dir)
     elif kind == "notices":

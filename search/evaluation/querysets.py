@@ -5,6 +5,7 @@ so that a ranking is judged on every kind of query users type:
   (中华人民共和国 and 法/条例/办法 stripped) plus words of one chapter heading or of an article's
   first sentence, shuffled; gold = the law (and the chapter where the words came from one);
 - citation (法条引用): short names, Arabic numerals, 《》 titles; gold = the article;
+- scoped (法内检索): a law's name and words of one of its articles; gold = that article;
 - messages (留言): citizen messages whose official reply cites articles; gold = those articles;
 - notices (政策文件): keywords of a notice title; gold = that notice.
 
@@ -112,6 +113,35 @@ def topical_queries(store: DocumentStoreBase, analyzer: JiebaAnalyzer, limit: in
         picked = rng.sample(core_words, min(len(core_words), rng.randint(1, 2))) + _rarest(aspect, df, rng, 2)
         rng.shuffle(picked)
         out.append(TopicalQuery(" ".join(picked), title, chapter, split_of(title)))
+    return out
+
+
+def scoped_queries(store: DocumentStoreBase, analyzer: JiebaAnalyzer, limit: int = 200,
+                   seed: int = 17) -> list[ArticleQuery]:
+    """A law's name and 1-2 specific words of one of its articles (行政处罚法 听证 较大数额), the
+    way officials search inside a law they know; gold = that article."""
+    rng = random.Random(seed)
+    laws = store.conn.execute(
+        "SELECT d.id, d.title, COALESCE(d.short_name, '') FROM documents d WHERE d.collection = 'laws' "
+        f"AND d.validity = '现行有效' AND d.doc_type IN ({','.join('?' * len(NATIONAL))}) "
+        "AND (SELECT COUNT(*) FROM units u WHERE u.doc_id = d.id AND u.article_label != '') >= 10 "
+        "ORDER BY d.title", NATIONAL).fetchall()
+    picked_articles = []
+    for doc_id, title, short in rng.sample(laws, min(limit * 2, len(laws))):
+        units = store.conn.execute("SELECT text, article_label FROM units WHERE doc_id = ? AND article_label != '' "
+                                   "ORDER BY seq", (doc_id,)).fetchall()
+        text, label = rng.choice(units[1:])
+        first = re.split(r"[。；：]", re.sub(r"^第\S+条\s*", "", text), maxsplit=1)[0]
+        name = short or title.removeprefix("中华人民共和国")
+        words = _words(analyzer, first, set(_words(analyzer, name)))
+        if len(words) >= 2:
+            picked_articles.append((title, name, label, words))
+    df = Counter(w for *_, words in picked_articles for w in words)
+    out = []
+    for title, name, label, words in picked_articles[:limit]:
+        named = rng.choice((name, f"《{title}》"))
+        query = " ".join([named] + _rarest(words, df, rng, 2))
+        out.append(ArticleQuery(query, frozenset({(norm_title(title), label)}), split_of(title)))
     return out
 
 

@@ -20,6 +20,16 @@ _GAP = " \u3000《》<>〈〉\"“”'"
 
 
 @dataclass(frozen=True)
+class NamedLaw:
+    """A law named in a query without an article (劳动合同法 经济补偿): full title and where."""
+
+    title: str
+    alias: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Citation:
     """A resolved reference to one article: full law title, canonical label, where it was."""
 
@@ -62,6 +72,11 @@ class CitationParser:
     def __init__(self, titles_by_alias: dict[str, str]):
         self.titles_by_alias = titles_by_alias
         self.max_alias = max((len(a) for a in titles_by_alias), default=0)
+        # alias lengths by first character, longest first: a query is scanned once for names
+        lengths: dict[str, set[int]] = {}
+        for alias in titles_by_alias:
+            lengths.setdefault(alias[0], set()).add(len(alias))
+        self._lengths = {c: sorted(v, reverse=True) for c, v in lengths.items()}
 
     @classmethod
     def from_store(cls, store: DocumentStoreBase) -> "CitationParser":
@@ -108,4 +123,22 @@ class CitationParser:
             last = found
             out.append(Citation(found[0], label, found[1], match.start(), match.end(),
                                 _to_int(match.group("para")), _to_int(match.group("item"))))
+        return out
+
+    def named_laws(self, text: str) -> list[NamedLaw]:
+        """Laws named in `text` with no article right after them (those are citations): the
+        longest name at each place, left to right (劳动合同法实施条例 before 劳动合同法)."""
+        out: list[NamedLaw] = []
+        i = 0
+        while i < len(text):
+            alias = next((text[i:i + n] for n in self._lengths.get(text[i], ())
+                          if text[i:i + n] in self.titles_by_alias), None)
+            if alias is None:
+                i += 1
+                continue
+            end = i + len(alias)
+            rest = text[end:].lstrip(_GAP)
+            if not ARTICLE_REF.match(rest) and not rest.startswith("第"):
+                out.append(NamedLaw(self.titles_by_alias[alias], alias, i, end))
+            i = end
         return out

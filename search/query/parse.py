@@ -13,9 +13,9 @@ from corpus.model import COLLECTIONS, CURRENT, DOC_TYPES, VALIDITIES
 
 MAX_QUERY_CHARS = 1000  # a pasted page is cut here: the head carries the question
 _FILTER = re.compile(r"(?<!\S)(type|效力级别|validity|时效性|region|地区|issuer|制定机关|发文机关|"
-                     r"collection|since|until|year|as_of|时点)[:：](\S+)", re.IGNORECASE)
+                     r"collection|since|until|year|as_of|时点|law|法规)[:：](\S+)", re.IGNORECASE)
 _KEYS = {"效力级别": "type", "时效性": "validity", "地区": "region", "制定机关": "issuer",
-         "发文机关": "issuer", "时点": "as_of"}
+         "发文机关": "issuer", "时点": "as_of", "法规": "law"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -35,8 +35,11 @@ class SearchFilters:
     since: str | None = None
     until: str | None = None
     as_of: str | None = None    # 时点: each law's version in force on this date
+    laws: list[str] | None = None  # 法内检索: only these laws (titles or short names, resolved by the searcher)
     # set by the searcher from `as_of`: documents not in the wanted state on that date
     exclude_docs: tuple[str, ...] | None = None
+    # set by the searcher from `laws` (or a law named in the query): the documents searched
+    include_docs: tuple[str, ...] | None = None
 
     def merged(self, other: "SearchFilters") -> "SearchFilters":
         """Fields set in `other` (from the query text) override these."""
@@ -59,7 +62,7 @@ def split_values(value: str | list[str] | None) -> list[str] | None:
 
 def make_filters(collection=None, types=None, validity: str | None = CURRENT, region=None,
                  issuer=None, since: str | None = None, until: str | None = None,
-                 as_of: str | None = None) -> SearchFilters:
+                 as_of: str | None = None, law=None) -> SearchFilters:
     """Validated filters from API/CLI values (comma-separated strings or lists)."""
     collections = split_values(collection)
     for c in collections or []:
@@ -84,7 +87,7 @@ def make_filters(collection=None, types=None, validity: str | None = CURRENT, re
                 raise QueryError(f"{name}: {value!r} is not a date (use YYYY-MM-DD)")
     return SearchFilters(collections, type_list, None if validities == ["all"] else validities,
                          split_values(region), split_values(issuer), dates.get("since"), dates.get("until"),
-                         dates.get("as_of"))
+                         dates.get("as_of"), split_values(law))
 
 
 @dataclass
@@ -115,7 +118,8 @@ def parse_query(raw: str | None) -> ParsedQuery:
         values.setdefault("until", f"{year}-12-31")
     filters = make_filters(values.get("collection"), values.get("type"),
                            values.get("validity"), values.get("region"), values.get("issuer"),
-                           values.get("since"), values.get("until"), values.get("as_of")) if values else SearchFilters()
+                           values.get("since"), values.get("until"), values.get("as_of"),
+                           values.get("law")) if values else SearchFilters()
     if "validity" not in values:
         filters.validity = SearchFilters().validity
     return ParsedQuery(text or "", filters, truncated)

@@ -63,6 +63,10 @@ class WhooshKeywordRetriever:
             clauses.append(TermRange("date", filters.since or "0000", filters.until or "9999"))
         if filters.exclude_docs:
             clauses += [Every(), Not(Or([Term("doc_id", d) for d in filters.exclude_docs]))]
+        if filters.include_docs is not None:
+            if not filters.include_docs:
+                return set()  # no document passes: nothing to search
+            clauses.append(Or([Term("doc_id", d) for d in filters.include_docs]))
         if not clauses:
             return None
         searcher = self.reader.keyword.searcher()

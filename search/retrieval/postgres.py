@@ -26,6 +26,9 @@ def filter_sql(filters: SearchFilters, alias: str = "u") -> tuple[str, list]:
     if filters.exclude_docs:
         clauses.append(f"{alias}.doc_id <> ALL(?)")
         params.append(list(filters.exclude_docs))
+    if filters.include_docs is not None:
+        clauses.append(f"{alias}.doc_id = ANY(?)")
+        params.append(list(filters.include_docs))
     if filters.since:
         clauses.append(f"{alias}.date >= ?")
         params.append(filters.since)

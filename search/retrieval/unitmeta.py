@@ -50,6 +50,8 @@ class UnitMeta:
                 keep &= self.columns[column].isin(values)
         if filters.exclude_docs:
             keep &= ~self.columns["doc_id"].isin(filters.exclude_docs)
+        if filters.include_docs is not None:
+            keep &= self.columns["doc_id"].isin(filters.include_docs)
         if filters.since:
             keep &= self.columns["date"] >= filters.since
         if filters.until:

@@ -92,3 +92,28 @@ def test_a_bare_citation_brings_its_neighbours_next(searcher):
     assert [r.article_label for r in results[1:3]] == ["第八十一条", "第八十三条"]
     question = searcher.search("劳动合同法第82条 试用期工资", k=3).results  # more than a citation:
     assert question[0].article_id == f"{LABOR}:81"                       # ranked by the question
+
+
+def test_a_named_law_comes_first_in_a_keyword_query(searcher):
+    # 劳动合同 is 劳动合同法's own word, but the official asked inside 公司法 (第十七条…签订劳动合同)
+    response = searcher.search("公司法 劳动合同", k=5)
+    assert response.named_laws == ["中华人民共和国公司法"]
+    assert response.results[0].law_title == "中华人民共和国公司法" and "劳动合同" in response.results[0].text
+    fraud = searcher.search("刑法 合同", k=3).results[0]  # not the 合同编 of 民法典
+    assert fraud.law_title == "中华人民共和国刑法" and "合同" in fraud.text
+    opening = searcher.search("《劳动合同法》", k=3).results  # a title alone opens the law
+    assert [r.article_id for r in opening] == [f"{LABOR}:0", f"{LABOR}:1", f"{LABOR}:2"]
+    question = searcher.search("公司法规定的劳动合同必须是书面的吗？", k=5)  # a question: ordinary ranking
+    assert question.named_laws == [] and question.results[0].law_title == "中华人民共和国劳动合同法"
+
+
+def test_law_filter_searches_inside_that_law_only(searcher):
+    response = searcher.search("股东 出资", k=20, filters=make_filters(law="公司法", validity="all"))
+    assert response.results and {r.law_title for r in response.results} == {"中华人民共和国公司法"}
+    assert response.filters["laws"] == ["中华人民共和国公司法"]
+    inside = searcher.search("劳动合同 law:公司法", k=10).results
+    assert inside and all(r.law_title == "中华人民共和国公司法" for r in inside)
+    assert searcher.search("刑法第20条", k=3, filters=make_filters(law="公司法")).results[0].law_title \
+        == "中华人民共和国公司法"  # a citation of another law does not leak in
+    with pytest.raises(QueryError, match="不存在法"):
+        searcher.search("股东", filters=make_filters(law="不存在法"))

@@ -81,7 +81,7 @@ def eval_cmd(
     collection: CollectionOption = None, types: TypeOption = None, validity: ValidityOption = "现行有效",
     mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
     kind: Annotated[Optional[str], typer.Option(
-        "--kind", help="分类型评测 by stage: stard,topical,written,citation,messages,notices (comma-separated)")] = None,
+        "--kind", help="分类型评测 by stage: stard,topical,written,everyday,citation,scoped,messages,notices (comma-separated)")] = None,
     stages: Annotated[str, typer.Option("--stages", help="with --kind: keyword,vector,fusion,learned,deciding")]
         = "keyword,vector,fusion,learned",
     store: StoreOption = None, index_dir: IndexDirOption = None,

@@ -25,6 +25,8 @@ def search_cmd(
     until: Annotated[Optional[str], typer.Option("--until", help="截止日期 YYYY-MM-DD")] = None,
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="时点 YYYY-MM-DD: each law's version in force on that day")] = None,
+    law: Annotated[Optional[str], typer.Option(
+        "--law", help="法内检索: only these laws, titles or short names (劳动合同法,劳动合同法实施条例)")] = None,
     mode: Annotated[str, typer.Option("--mode", help="hybrid | keyword | vector")] = "hybrid",
     deep: Annotated[bool, typer.Option("--deep", help="深度检索: also the enriched vector field when built")] = False,
     decide: Annotated[bool, typer.Option(
@@ -37,7 +39,8 @@ def search_cmd(
     if (query is None) == (batch is None):
         fail("give a query or --batch FILE (not both)")
     try:
-        filters = make_filters(collection or "laws,notices", types, validity, region, issuer, since, until, as_of)
+        filters = make_filters(collection or "laws,notices", types, validity, region, issuer, since, until, as_of,
+                               law)
     except QueryError as exc:
         fail(str(exc))
     if batch is not None and not batch.exists():
@@ -60,6 +63,8 @@ def search_cmd(
 def _print_results(response: dict) -> None:
     if response.get("citations"):
         print("引用 citations: " + "，".join(response["citations"]))
+    if response.get("named_laws"):
+        print("先列所提法规 named law first: " + "，".join(f"《{t}》" for t in response["named_laws"]))
     for rank, hit in enumerate(response["results"], 1):
         snippet = hit["snippet"].replace("<em>", "【").replace("</em>", "】")
         print(f"{rank:>2}. {hit['citation']} [{hit['type']}·{hit['validity']}] {hit['score']:.4f}\n    {snippet}")

@@ -79,12 +79,13 @@ def build_mcp(searcher: Searcher, assistant: Assistant, lock: Any = None,
         since: Annotated[Day, Field(description="发布日期不早于 YYYY-MM-DD")] = None,
         until: Annotated[Day, Field(description="发布日期不晚于 YYYY-MM-DD")] = None,
         as_of: Annotated[Day, Field(description="时点 YYYY-MM-DD：按当日有效的版本检索，时效性标注为当日状态")] = None,
+        law: Annotated[str | None, Field(max_length=500, description="法内检索：只查这些法规，全称或简称，逗号分隔，如 劳动合同法")] = None,
     ) -> SearchOutput:
         """检索法律法规条文、政策文件与群众留言。每条结果带引用 citation（《法规全称》第X条）、条文 id（article_id）、
         效力级别、时效性和原文。Search Chinese laws, policy documents and citizen messages."""
         seen("mcp.search_laws", query)
         response = checked(lambda: searcher.search(query, k=k, with_facets=False, filters=make_filters(
-            collection or "laws,notices", type, validity, region, issuer, since, until, as_of)).to_dict())
+            collection or "laws,notices", type, validity, region, issuer, since, until, as_of, law)).to_dict())
         return SearchOutput(query=query, results=[LawHit(**_hit(r)) for r in response["results"]],
                             citations_in_query=response["citations"], notice=response.get("notice"))
 

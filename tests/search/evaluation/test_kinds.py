@@ -10,6 +10,7 @@ import pytest
 from corpus.store.sqlite import SQLiteDocumentStore
 from search.evaluation.kinds import STAGES, evaluate_kind, load_kind, stage
 from search.evaluation.kinds import EVERYDAY
+from search.evaluation.metrics import norm_title
 from search.evaluation.querysets import load_everyday, load_topical, topical_queries
 from search.searcher import Searcher
 from tests.servers import FAGUI
@@ -31,6 +32,19 @@ def test_topical_queries_come_from_their_law(searcher, data_dir):
         text = doc.title + "".join(u.text + "".join(u.chapter_path) for u in doc.units)
         assert 2 <= len(q.query.split()) <= 4 and all(word in text for word in q.query.split()), q
         assert q.gold_chapter is None or any(q.gold_chapter in u.chapter_path for u in doc.units)
+
+
+def test_scoped_queries_name_their_law_and_come_from_it(searcher, data_dir):
+    queries = load_kind("scoped", searcher, data_dir)
+    assert queries and queries == load_kind("scoped", searcher, data_dir)  # seeded
+    for q in queries:
+        (title, label), = q.gold
+        named = searcher.law_scope.named(q.query)
+        assert named is not None and [norm_title(t) for t in named.titles] == [title], q
+        assert named.rest and all(word in searcher.store.conn.execute(
+            "SELECT u.text FROM units u JOIN documents d ON u.doc_id = d.id WHERE d.validity = '现行有效' "
+            "AND u.article_label = ? AND d.title LIKE ?", (label, f"%{title}")).fetchone()[0]
+            for word in named.rest.split()), q
 
 
 def test_citation_queries_are_found_first_at_every_stage(searcher, data_dir):

@@ -57,3 +57,11 @@ def test_titles_quoting_another_law_are_cited_as_queries_carry_them():
                   f"{title}第二十六条的内容"):
         found = parser.parse(parse_query(query).text)
         assert [(c.title, c.article_label) for c in found] == [(title, "第二十六条")], query
+
+
+def test_named_laws_take_the_longest_name_and_leave_citations_out(parser):
+    named = parser.named_laws("劳动合同法 经济补偿 和 刑法第二十条")
+    assert [(n.title, n.alias) for n in named] == [("中华人民共和国劳动合同法", "劳动合同法")]
+    assert [n.title for n in parser.named_laws("《中华人民共和国民法典》 居住权")] == ["中华人民共和国民法典"]
+    assert parser.named_laws("公司一直不跟我签合同怎么办") == []
+    assert parser.named_laws("劳动合同法第82条") == [] and parser.named_laws("刑法 第二十条") == []

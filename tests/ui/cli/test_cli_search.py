@@ -44,6 +44,12 @@ def test_filters_on_the_command_line(built_index):
     assert out["results"] and {r["type"] for r in out["results"]} <= {"宪法", "法律"}
     bad = run(built_index, "search", "--type", "法规", "离婚")
     assert bad.returncode == 2 and "unknown 效力级别" in bad.stderr
+    inside = json.loads(run(built_index, "search", "--json", "-k", "5", "--law", "公司法", "劳动合同").stdout)
+    assert inside["results"] and {r["law_title"] for r in inside["results"]} == {"中华人民共和国公司法"}
+    named = run(built_index, "search", "-k", "2", "公司法 劳动合同").stdout
+    assert "named law first: 《中华人民共和国公司法》" in named
+    unknown = run(built_index, "search", "--law", "不存在法", "股东")
+    assert unknown.returncode == 2 and "unknown law '不存在法'" in unknown.stderr
 
 
 def test_eval_contract(built_index, tmp_path):

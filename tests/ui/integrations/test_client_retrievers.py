@@ -35,6 +35,9 @@ def test_client_search_article_document_ask(server):
         assert found.hits[0].validity == "现行有效" and "二倍的工资" in found.hits[0].text
         laws = fagui.search("公司 股东", k=5, type=["法律"], validity="all").hits
         assert laws and all(h.type == "法律" for h in laws)
+        inside = fagui.search("劳动合同", k=5, law="公司法").hits  # 法内检索
+        assert inside and {h.law_title for h in inside} == {"中华人民共和国公司法"}
+        assert fagui.search("公司法 劳动合同", k=3).named_laws == ["中华人民共和国公司法"]
         assert fagui.article(f"{LABOR}:81")["citation"] == CITATION
         assert fagui.document(LABOR)["chapters"][0]["heading"] == "第一章 总则"
         assert fagui.ask("劳动合同法第八十二条规定了什么")["citations"][0]["citation"] == CITATION
@@ -45,7 +48,7 @@ def test_client_errors_are_typed(server):
     with FaguiClient(server.base, server.reader) as fagui:
         for call in (lambda: fagui.search(""), lambda: fagui.search("劳动合同", k=0),
                      lambda: fagui.search("劳动合同", k=10_000), lambda: fagui.search("劳" * 10_001),
-                     lambda: fagui.search("劳动合同", type="法规")):
+                     lambda: fagui.search("劳动合同", type="法规"), lambda: fagui.search("劳动合同", law="不存在法")):
             with pytest.raises(FaguiInvalidRequest) as bad:
                 call()
             assert bad.value.status == 422 and "Traceback" not in str(bad.value)

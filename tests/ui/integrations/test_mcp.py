@@ -50,22 +50,27 @@ async def session(client, calls):
 
 
 def test_stdio_tools_schemas_and_search(app_index):
-    tools, (found, empty, too_many, bad_type) = run(session(over_stdio(app_index), [
+    tools, (found, empty, too_many, bad_type, inside, unknown_law) = run(session(over_stdio(app_index), [
         ("search_laws", {"query": "劳动合同法第82条", "k": 3}),
         ("search_laws", {"query": ""}),
         ("search_laws", {"query": "劳动合同", "k": 10_000}),
         ("search_laws", {"query": "劳动合同", "type": ["法规"]}),
+        ("search_laws", {"query": "劳动合同", "k": 5, "law": "公司法"}),
+        ("search_laws", {"query": "劳动合同", "law": "不存在法"}),
     ]))
     assert {t.name for t in tools} == TOOLS
     schema = next(t for t in tools if t.name == "search_laws").input_schema
     assert schema["required"] == ["query"]
-    assert {"collection", "type", "validity", "region", "issuer", "since", "until", "as_of", "k"} <= set(schema["properties"])
+    assert {"collection", "type", "validity", "region", "issuer", "since", "until", "as_of", "law", "k"} <= set(
+        schema["properties"])
     assert "效力级别" in str(schema["properties"]["type"]) and "时点" in str(schema["properties"]["as_of"])
     hit = found.structured_content["results"][0]
     assert not found.is_error and hit["citation"] == CITATION and hit["article_id"] == f"{LABOR}:81"
     assert "二倍的工资" in hit["text"]
-    for bad in (empty, too_many, bad_type):
+    for bad in (empty, too_many, bad_type, unknown_law):
         assert bad.is_error and "Traceback" not in bad.content[0].text
+    assert "不存在法" in unknown_law.content[0].text
+    assert {r["citation"].split("》")[0] for r in inside.structured_content["results"]} == {"《中华人民共和国公司法"}
 
 
 def test_http_needs_a_read_key(http_server):

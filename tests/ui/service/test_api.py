@@ -32,6 +32,15 @@ def test_search_get_and_post(server):
     assert decided["results"][0]["article_id"] == f"{LABOR}:81"  # a citation still comes first
 
 
+def test_search_inside_a_law(server):
+    got = httpx.get(f"{server}/api/v1/search", params={"q": "劳动合同", "k": 5, "law": "公司法"}).json()
+    assert got["results"] and {r["law_title"] for r in got["results"]} == {"中华人民共和国公司法"}
+    posted = httpx.post(f"{server}/api/v1/search", json={"query": "公司法 劳动合同", "k": 3}).json()
+    assert posted["named_laws"] == ["中华人民共和国公司法"] and posted["results"][0]["law_title"] == "中华人民共和国公司法"
+    unknown = httpx.get(f"{server}/api/v1/search", params={"q": "股东", "law": "不存在法"})
+    assert unknown.status_code == 422 and "不存在法" in unknown.json()["detail"]
+
+
 def test_article_document_and_versions(server):
     art = httpx.get(f"{server}/api/v1/articles/{LABOR}:81").json()
     assert art["article_label"] == "第八十二条" and "二倍的工资" in art["text"]
