@@ -73,16 +73,21 @@ def _rarest(words: list[str], df: Counter, rng: random.Random, most: int) -> lis
     return rng.sample(ranked, min(len(ranked), rng.randint(1, most)))
 
 
+def _national_laws(store: DocumentStoreBase, columns: str, where: str = "", units: str = "") -> list[tuple]:
+    """`columns` of the current national laws (法律, 行政法规) with 10 or more units (`units`:
+    a condition on them), by title."""
+    return store.conn.execute(
+        f"SELECT {columns} FROM documents d WHERE d.collection = 'laws' AND d.validity = '现行有效' "
+        f"AND d.doc_type IN ({','.join('?' * len(NATIONAL))}) {where} "
+        f"AND (SELECT COUNT(*) FROM units u WHERE u.doc_id = d.id {units}) >= 10 ORDER BY d.title", NATIONAL).fetchall()
+
+
 def topical_queries(store: DocumentStoreBase, analyzer: JiebaAnalyzer, limit: int = 400,
                     seed: int = 7) -> list[TopicalQuery]:
     """One generated query per sampled national law (法律, 行政法规; 实施条例/细则 and
     decisions left out: their topic is their parent law's)."""
     rng = random.Random(seed)
-    laws = store.conn.execute(
-        "SELECT d.id, d.title FROM documents d WHERE d.collection = 'laws' AND d.validity = '现行有效' "
-        f"AND d.doc_type IN ({','.join('?' * len(NATIONAL))}) AND d.title NOT LIKE '%实施%' "
-        "AND d.title NOT LIKE '%决定%' AND (SELECT COUNT(*) FROM units u WHERE u.doc_id = d.id) >= 10 "
-        "ORDER BY d.title", NATIONAL).fetchall()
+    laws = _national_laws(store, "d.id, d.title", "AND d.title NOT LIKE '%实施%' AND d.title NOT LIKE '%决定%'")
     by_core: dict[str, set[str]] = {}
     for _, title in laws:
         by_core.setdefault(_SUFFIX.sub("", title.removeprefix("中华人民共和国")), set()).add(title)
@@ -121,11 +126,7 @@ def scoped_queries(store: DocumentStoreBase, analyzer: JiebaAnalyzer, limit: int
     """A law's name and 1-2 specific words of one of its articles (行政处罚法 听证 较大数额), the
     way officials search inside a law they know; gold = that article."""
     rng = random.Random(seed)
-    laws = store.conn.execute(
-        "SELECT d.id, d.title, COALESCE(d.short_name, '') FROM documents d WHERE d.collection = 'laws' "
-        f"AND d.validity = '现行有效' AND d.doc_type IN ({','.join('?' * len(NATIONAL))}) "
-        "AND (SELECT COUNT(*) FROM units u WHERE u.doc_id = d.id AND u.article_label != '') >= 10 "
-        "ORDER BY d.title", NATIONAL).fetchall()
+    laws = _national_laws(store, "d.id, d.title, COALESCE(d.short_name, '')", units="AND u.article_label != ''")
     picked_articles = []
     for doc_id, title, short in rng.sample(laws, min(limit * 2, len(laws))):
         units = store.conn.execute("SELECT text, article_label FROM units WHERE doc_id = ? AND article_label != '' "
