@@ -46,6 +46,9 @@ class AppHandlers:
         status = f"第 {page + 1} 页 · 用时 {response['took_ms']:.0f} ms"
         if response.get("citations"):
             status = "引用：" + "，".join(response["citations"]) + " · " + status
+        if response.get("named_laws") or response["filters"].get("laws"):
+            laws = "、".join(f"《{t}》" for t in response.get("named_laws") or response["filters"]["laws"])
+            status = ("先列 " if response.get("named_laws") else "只查 ") + laws + " 的条文 · " + status
         if response["filters"].get("as_of"):
             status += f" · 时点 {response['filters']['as_of']}：各法规按当日施行的版本，时效性为当日状态"
         if response.get("notice"):

@@ -31,6 +31,19 @@ def test_search_shows_cited_cards(page):
     shot(page, "search")
 
 
+
+def test_search_inside_a_named_law(page):
+    search(page, "公司法 劳动合同")
+    page.wait_for_selector("#fg-results .fg-card")
+    assert "先列 《中华人民共和国公司法》 的条文" in page.inner_text("#fg-status")
+    assert "《中华人民共和国公司法》" in page.locator("#fg-results .fg-card").first.inner_text()
+    search(page, "劳动合同 law:公司法")
+    page.wait_for_function("document.querySelector('#fg-status').innerText.includes('只查')")
+    cards = page.locator("#fg-results .fg-card").all_inner_texts()
+    assert cards and all("《中华人民共和国公司法》" in card for card in cards)
+    shot(page, "search_named_law")
+
+
 def test_open_a_result_at_its_article(page, app_url):
     search(page, "公司一直不跟我签书面劳动合同，能要二倍工资吗")
     page.wait_for_selector("#fg-results .fg-card")
