@@ -19,7 +19,7 @@ from pathlib import Path
 from search.query.parse import QueryError, SearchFilters, make_filters
 
 FILE = "knowledge.json"
-FIELDS = ("collection", "type", "validity", "region", "issuer", "since", "until", "as_of")
+FIELDS = ("collection", "type", "validity", "region", "issuer", "since", "until", "as_of", "law")
 log = logging.getLogger("fagui.knowledge")
 
 
@@ -67,7 +67,7 @@ class SavedFilters:
     def _filters(values: dict) -> SearchFilters:
         return make_filters(values.get("collection"), values.get("type"), values.get("validity", "现行有效"),
                             values.get("region"), values.get("issuer"), values.get("since"),
-                            values.get("until"), values.get("as_of"))
+                            values.get("until"), values.get("as_of"), values.get("law"))
 
     def get(self, name: str) -> SearchFilters | None:
         with self._lock:

@@ -134,12 +134,15 @@ def test_unsupported_metadata_conditions_are_refused(server, condition):
 
 def test_saved_filters_are_knowledge_ids(server):
     saved = {"shanghai": {"collection": "laws", "region": "上海", "validity": "all"},
+             "company-law": {"collection": "laws", "law": "公司法"},
              "broken": {"type": "法规"}, "odd": {"colour": "red"}}
     path = Path(server.env["FAGUI_CONFIG_DIR"]) / "knowledge.json"
     path.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
     try:
         records = retrieve(server, example("shanghai", "备案审查", top_k=5)).json()["records"]
         assert records and all(r["metadata"]["region"] == "上海" for r in records)
+        inside = retrieve(server, example("company-law", "劳动合同", top_k=5)).json()["records"]
+        assert inside and all(r["title"].startswith("《中华人民共和国公司法》") for r in inside)
         for name in ("broken", "odd"):  # entries that do not validate are left out, not half-applied
             response = retrieve(server, example(name))
             assert response.status_code == 404 and response.json()["error_code"] == 2001
