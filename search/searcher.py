@@ -265,8 +265,7 @@ class Searcher:
         cited = self.citations.parse(parsed.text)
         cited_uids = self._cited_units(cited, filters)
         fused, parts = self.candidates(parsed, filters, mode, deep, rerank, decide) if parsed.text else ({}, {})
-        named = named_law_first(self, parsed, filters, mode, deep, rerank, decide, fused, parts, k) \
-            if parsed.text and not asked.laws and self.config.named_law_first else []
+        named = named_law_first(self, parsed, filters, mode, deep, rerank, decide, fused, parts, k, bool(asked.laws))
         top = max(fused.values(), default=0.0)
         for rank, uid in enumerate(cited_uids):
             fused[uid] = top + 1.0 + (len(cited_uids) - rank) * 1e-3  # exact citations first

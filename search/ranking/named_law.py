@@ -20,11 +20,16 @@ def opening(searcher, filters: SearchFilters) -> list[str]:
     return sorted(uids, key=lambda uid: (uid.rsplit(":", 1)[0], int(uid.rsplit(":", 1)[1])))
 
 
-def named_law_first(searcher, parsed: ParsedQuery, filters: SearchFilters, mode: str, deep: bool,
-                    rerank: bool, decide: bool, fused: dict[str, float], parts: dict, k: int) -> list[str]:
+def named_law_first(searcher, parsed: ParsedQuery, filters: SearchFilters, mode: str, deep: bool, rerank: bool,
+                    decide: bool, fused: dict[str, float], parts: dict, k: int, law_filter: bool) -> list[str]:
     """Raise the named law's matching articles above the rest of `fused` (in place, their score
     parts added to `parts`). Returns the titles put first; none when the query names no law or
-    the law has no such article within `filters`."""
+    the law has no such article within `filters`. With a `law` filter (`law_filter`) the search
+    is already inside the law: no words at all (law:劳动合同法) open it at 第一条."""
+    if law_filter or not parsed.text or not searcher.config.named_law_first:
+        if law_filter and not parsed.text:
+            _first(opening(searcher, filters)[:max(k, NAMED_FIRST)], fused, parts, {})
+        return []
     scope = searcher.law_scope.named(parsed.text)
     if scope is None or not scope.docs:
         return []
@@ -40,10 +45,15 @@ def named_law_first(searcher, parsed: ParsedQuery, filters: SearchFilters, mode:
     first = first[:max(k, NAMED_FIRST)]
     if not first:
         return []
+    _first(first, fused, parts, inside_parts)
+    return scope.titles
+
+
+def _first(uids: list[str], fused: dict[str, float], parts: dict, inside_parts: dict) -> None:
+    """`uids`, in this order, above everything in `fused` but exact citations (top + 1)."""
     top = max(fused.values(), default=0.0)
-    for rank, uid in enumerate(first):
-        fused[uid] = top + 0.25 + (len(first) - rank) * 1e-4  # below exact citations (top + 1)
+    for rank, uid in enumerate(uids):
+        fused[uid] = top + 0.25 + (len(uids) - rank) * 1e-4
         for name, scores in inside_parts.items():
             if uid in scores:
                 parts.setdefault(name, {}).setdefault(uid, scores[uid])
-    return scope.titles

@@ -111,6 +111,8 @@ def test_law_filter_searches_inside_that_law_only(searcher):
     response = searcher.search("股东 出资", k=20, filters=make_filters(law="公司法", validity="all"))
     assert response.results and {r.law_title for r in response.results} == {"中华人民共和国公司法"}
     assert response.filters["laws"] == ["中华人民共和国公司法"]
+    opened = searcher.search("law:劳动合同法", k=2).results  # no words: the law from 第一条
+    assert [r.article_id for r in opened] == [f"{LABOR}:0", f"{LABOR}:1"]
     inside = searcher.search("劳动合同 law:公司法", k=10).results
     assert inside and all(r.law_title == "中华人民共和国公司法" for r in inside)
     assert searcher.search("刑法第20条", k=3, filters=make_filters(law="公司法")).results[0].law_title \
