@@ -16,7 +16,7 @@ ARTICLE_REF = re.compile(
     rf"(?:第\s*(?P<n1>{_NUM})\s*条|(?P<n2>[0-9０-９]+)\s*条)(?:\s*之\s*(?P<suf>[0-9]+|[一二三四五六七八九十]+))?"
     rf"(?:\s*第\s*(?P<para>{_NUM})\s*款)?(?:\s*第?\s*[（(]?(?P<item>[一二三四五六七八九十]+|[0-9]+)[）)]?\s*项)?")
 _PREFIX = "中华人民共和国"
-_GAP = " \u3000《》<>〈〉\"“”'"
+NAME_GAP = " \u3000《》<>〈〉\"“”'"  # what may stand between a law's name and its article
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class CitationParser:
         return cls(aliases)
 
     def resolve_title(self, name: str) -> str | None:
-        name = name.strip(_GAP)
+        name = name.strip(NAME_GAP)
         return self.titles_by_alias.get(name) or self.titles_by_alias.get(name.removeprefix(_PREFIX))
 
     def parse(self, text: str) -> list[Citation]:
@@ -103,7 +103,7 @@ class CitationParser:
         out: list[Citation] = []
         last: tuple[str, str] | None = None
         for match in ARTICLE_REF.finditer(text):
-            before = text[:match.start()].rstrip(_GAP)
+            before = text[:match.start()].rstrip(NAME_GAP)
             found = None
             for size in range(min(self.max_alias, len(before)), 1, -1):
                 alias = before[-size:]
@@ -137,7 +137,7 @@ class CitationParser:
                 i += 1
                 continue
             end = i + len(alias)
-            rest = text[end:].lstrip(_GAP)
+            rest = text[end:].lstrip(NAME_GAP)
             if not ARTICLE_REF.match(rest) and not rest.startswith("第"):
                 out.append(NamedLaw(self.titles_by_alias[alias], alias, i, end))
             i = end

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from corpus.store.base import DocumentStoreBase
-from search.query.citations import CitationParser, NamedLaw
+from search.query.citations import NAME_GAP, CitationParser, NamedLaw
 from search.query.parse import QueryError, SearchFilters
 
-_GAP = " \u3000《》<>〈〉\"“”'，,、。；;：:和及与"
+_GAP = NAME_GAP + "，,、。；;：:和及与"  # and what joins two names or a name and the words
 _SENTENCE = "，。？！?!,;；"
 KEYWORD_QUERY_CHARS = 24  # of words besides the law names
 
